@@ -1,0 +1,73 @@
+"""Engine, connection settings and the unit of work.
+
+SQLite by default (WAL, foreign keys, busy timeout, synchronous=FULL so an acknowledged save
+survives a crash); PostgreSQL through psycopg 3 when PLANNER_DATABASE_URL says so.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from sqlalchemy import event, text
+from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.exc import OperationalError, SQLAlchemyError
+from sqlmodel import Session, create_engine
+
+from planner import settings
+
+
+class DatabaseUnavailable(RuntimeError):
+    """The configured database cannot be opened; the message names the setting to fix."""
+
+
+def _sqlite_pragmas(dbapi_connection, _record) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA busy_timeout=5000")
+    cursor.execute("PRAGMA synchronous=FULL")
+    cursor.close()
+
+
+def make_engine(url: str | None = None) -> Engine:
+    """Create an engine for `url` (default: the configured database) and check it opens."""
+    url = url or settings.database_url()
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        if parsed.database and parsed.database != ":memory:":
+            folder = Path(parsed.database).parent
+            if not folder.is_dir():
+                raise DatabaseUnavailable(
+                    f"The database folder {folder} does not exist. "
+                    "Create it, or set PLANNER_DATABASE_URL to a database you can open."
+                )
+        engine = create_engine(url, connect_args={"check_same_thread": False})
+        event.listen(engine, "connect", _sqlite_pragmas)
+    else:
+        engine = create_engine(url, pool_pre_ping=True)
+    try:
+        with engine.connect() as connection:
+            connection.execute(text("SELECT 1"))
+    except (OperationalError, SQLAlchemyError) as error:
+        engine.dispose()
+        raise DatabaseUnavailable(
+            f"Cannot open the database at {parsed.render_as_string(hide_password=True)}. "
+            "Check PLANNER_DATABASE_URL (or the permissions of data/planner.db)."
+        ) from error
+    return engine
+
+
+@contextmanager
+def unit_of_work(engine: Engine) -> Iterator[Session]:
+    """One short session: commits if the block succeeds, rolls everything back if it raises."""
+    session = Session(engine, expire_on_commit=False)
+    try:
+        yield session
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+    finally:
+        session.close()
