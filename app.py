@@ -1,0 +1,45 @@
+"""Entry point: page config, the sign-in gate, and the menu built from the signed-in role."""
+
+import streamlit as st
+
+from planner.db import DatabaseUnavailable
+from views.shared import ROLE_LABELS, current_user, md, sign_out
+
+st.set_page_config(page_title="MST-PSB Planner", page_icon=":material/hub:", layout="wide")
+
+try:
+    user = current_user()
+except DatabaseUnavailable as error:
+    st.error(f"The planner cannot open its database. {error}", icon=":material/database:")
+    st.stop()
+
+if user is None:
+    pages = [st.Page("views/sign_in.py", title="Sign in", icon=":material/login:", default=True)]
+elif user.role == "therapist":
+    pages = {
+        "Cases": [
+            st.Page("views/caseload.py", title="My cases", icon=":material/folder_shared:", default=True),
+            st.Page("views/case_overview.py", title="Case overview", icon=":material/description:"),
+        ]
+    }
+elif user.role == "supervisor":
+    pages = {
+        "Team": [
+            st.Page("views/caseload.py", title="Team cases", icon=":material/groups:", default=True),
+            st.Page("views/case_overview.py", title="Case overview", icon=":material/description:"),
+        ]
+    }
+elif user.role == "family":
+    pages = [st.Page("views/family_progress.py", title="Our progress", icon=":material/sunny:", default=True)]
+else:
+    pages = [st.Page("views/accounts.py", title="Accounts", icon=":material/manage_accounts:", default=True)]
+
+if user is not None:
+    with st.sidebar:
+        st.markdown(f"**{md(user.display_name)}**")
+        st.caption(ROLE_LABELS.get(user.role, user.role))
+        if st.button("Sign out", icon=":material/logout:", key="sign_out"):
+            sign_out("You have signed out.")
+            st.rerun()
+
+st.navigation(pages).run()

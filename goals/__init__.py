@@ -1,0 +1,1 @@
+"""Goals, weekly ratings and progress maths, and the plan timeline: pure functions, no storage."""

@@ -1,0 +1,122 @@
+"""python -m planner: init (migrate), demo (load the demo caseload), user add.
+
+Passwords are read from a prompt or standard input, never from an argument (arguments show up
+in the process list and shell history).
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import os
+import sys
+from datetime import date
+
+from pydantic import ValidationError
+from sqlmodel import select
+
+from planner import migrate
+from planner.accounts import AccountError, create_user, generate_password
+from planner.db import DatabaseUnavailable, make_engine, unit_of_work
+from planner.models import ROLES, Team, UserCreate
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m planner", description="MST-PSB Planner: administration commands.")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    commands.add_parser("init", help="create or upgrade the database schema", description="Apply every migration (alembic upgrade head).")
+    commands.add_parser(
+        "demo",
+        help="load the synthetic demo caseload (running it twice changes nothing)",
+        description="Load two demo teams and their caseload. The demo accounts' password is PLANNER_DEMO_PASSWORD "
+        "if set, otherwise generated and printed once.",
+    )
+    user = commands.add_parser("user", help="manage accounts", description="Manage accounts.")
+    user_commands = user.add_subparsers(dest="user_command", required=True, metavar="ACTION")
+    add = user_commands.add_parser(
+        "add",
+        help="create an account (password from a prompt or standard input)",
+        description="Create an account. The password is read from a prompt, or from standard input when it is not a terminal.",
+    )
+    add.add_argument("username", help="lower-case letters, digits, '.', '_' or '-'")
+    add.add_argument("--name", required=True, help="display name, e.g. 'Priya Natarajan'")
+    add.add_argument("--role", required=True, choices=ROLES)
+    add.add_argument("--team", help="team name (therapists and supervisors)")
+    add.add_argument("--case", type=int, help="case id (family accounts)")
+    return parser
+
+
+def _read_password() -> str:
+    if sys.stdin.isatty():
+        first = getpass.getpass("Password: ")
+        if first != getpass.getpass("Password again: "):
+            raise AccountError("The two passwords differ.")
+        return first
+    return sys.stdin.readline().rstrip("\n")
+
+
+def _init() -> int:
+    engine = make_engine()
+    migrate.upgrade(engine)
+    print("Database schema is up to date.")
+    return 0
+
+
+def _demo() -> int:
+    from planner.demo import load_demo  # a large module: import it only for this command
+
+    engine = make_engine()
+    migrate.upgrade(engine)
+    given = os.environ.get("PLANNER_DEMO_PASSWORD") or None
+    password = given or generate_password()
+    with unit_of_work(engine) as session:
+        loaded = load_demo(session, password=password, today=date.today())
+    if not loaded:
+        print("The demo caseload is already loaded; nothing changed.")
+        return 0
+    print("Demo caseload loaded. Demo accounts: therapist, therapist2, supervisor, family, admin.")
+    if given:
+        print("They use the password in PLANNER_DEMO_PASSWORD.")
+    else:
+        print("Their password, shown only this once (set PLANNER_DEMO_PASSWORD before loading to choose it):")
+        print(f"    {password}")
+    return 0
+
+
+def _user_add(args: argparse.Namespace) -> int:
+    engine = make_engine()
+    with unit_of_work(engine) as session:
+        team_id = None
+        if args.team:
+            team = session.exec(select(Team).where(Team.name == args.team)).first()
+            if team is None:
+                raise AccountError(f"There is no team called {args.team!r}.")
+            team_id = team.id
+        user_in = UserCreate(username=args.username, display_name=args.name, role=args.role, team_id=team_id)
+        create_user(session, user_in, _read_password(), family_case_id=args.case)
+    print(f"Account {args.username!r} created.")
+    return 0
+
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        if args.command == "init":
+            return _init()
+        if args.command == "demo":
+            return _demo()
+        return _user_add(args)
+    except DatabaseUnavailable as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
+    except (AccountError, ValidationError) as error:
+        print(f"error: {_first_line(error)}", file=sys.stderr)
+        return 1
+
+
+def _first_line(error: Exception) -> str:
+    if isinstance(error, ValidationError):
+        first = error.errors()[0]
+        return f"{'.'.join(str(p) for p in first['loc'])}: {first['msg']}"
+    return str(error)

@@ -1,0 +1,1 @@
+"""Streamlit pages, one file per page: read input, call a service, draw the result."""

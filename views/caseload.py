@@ -1,0 +1,75 @@
+"""My cases (therapist) or Team cases (supervisor): the caseload, one row a case."""
+
+import streamlit as st
+
+from goals.timeline import readable_date
+from planner.access import AccessDenied
+from planner.cases import caseload
+from planner.db import unit_of_work
+from views.shared import engine, refuse, require_user, today
+
+user = require_user()
+is_supervisor = user.role == "supervisor"
+st.title("Team cases" if is_supervisor else "My cases")
+st.caption(
+    "Your team's open cases: where each plan stands this week. Select a row to open the case."
+    if is_supervisor
+    else "The families you are working with: where each plan stands this week. Select a row to open the case."
+)
+
+show_closed = st.toggle("Include closed cases", value=False)
+try:
+    with unit_of_work(engine()) as session:
+        cases = caseload(session, user, today=today(), include_closed=show_closed)
+except AccessDenied:
+    refuse()
+
+open_cases = cases[cases["status"] == "open"]
+col1, col2, col3 = st.columns(3)
+col1.metric("Open cases", len(open_cases))
+overdue = open_cases[(open_cases["week"] - open_cases["last_review_week"].fillna(0)) > 2]
+col2.metric("Weekly review overdue", len(overdue), help="Open cases whose last submitted review is over two weeks old.")
+col3.metric(
+    "Median safety scale",
+    "—" if open_cases["overall"].dropna().empty else f"{open_cases['overall'].median():.0f}/10",
+    help="The 0-10 overall safety scale at each case's latest rating (10 = safe enough to close).",
+)
+
+if cases.empty:
+    st.info(
+        "No cases yet. Your supervisor allocates new cases; they will appear here."
+        if not is_supervisor
+        else "Your team has no open cases."
+    )
+    st.stop()
+
+table = cases.assign(
+    plan=[f"week {w} of {p}" for w, p in zip(cases["week"], cases["planned_weeks"])],
+    started=[readable_date(d) for d in cases["start_date"]],
+)
+columns = ["alias", "age", "plan", "overall", "last_review_week", "started", "status"]
+if is_supervisor:
+    columns.insert(1, "therapist")
+selection = st.dataframe(
+    table,
+    column_order=columns,
+    column_config={
+        "alias": st.column_config.TextColumn("Young person"),
+        "age": st.column_config.NumberColumn("Age"),
+        "therapist": st.column_config.TextColumn("Therapist"),
+        "plan": st.column_config.TextColumn("Plan"),
+        "overall": st.column_config.ProgressColumn(
+            "Safety scale", min_value=0, max_value=10, format="%d/10", help="Latest overall 0-10 rating"
+        ),
+        "last_review_week": st.column_config.NumberColumn("Last review (week)"),
+        "started": st.column_config.TextColumn("Started"),
+        "status": st.column_config.TextColumn("Status"),
+    },
+    hide_index=True,
+    on_select="rerun",
+    selection_mode="single-row",
+    key="caseload_table",
+)
+rows = selection.selection.rows if selection else []
+if rows:
+    st.switch_page("views/case_overview.py", query_params={"case": str(int(table.iloc[rows[0]]["case_id"]))})

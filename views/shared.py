@@ -1,0 +1,100 @@
+"""What every page needs: the engine, the signed-in person, timeouts, and kind refusals."""
+
+from __future__ import annotations
+
+import time
+from datetime import date
+
+import streamlit as st
+
+from planner import settings
+from planner.access import Principal
+from planner.accounts import load_principal
+from planner.db import make_engine, unit_of_work
+
+IDLE_TIMEOUT_S = 30 * 60
+ABSOLUTE_TIMEOUT_S = 12 * 60 * 60
+
+
+@st.cache_resource(show_spinner=False)
+def _engine_for(url: str):
+    # Shared by every user of the server: an engine holds no personal data, only connections.
+    return make_engine(url)
+
+
+def engine():
+    return _engine_for(settings.database_url())
+
+
+def today() -> date:
+    return date.today()
+
+
+def sign_in_as(principal: Principal) -> None:
+    now = time.time()
+    st.session_state["user_id"] = principal.id
+    st.session_state["signed_in_at"] = now
+    st.session_state["last_seen"] = now
+
+
+def sign_out(message: str | None = None) -> None:
+    st.session_state.clear()
+    if message:
+        st.session_state["sign_in_notice"] = message
+
+
+def current_user() -> Principal | None:
+    """The signed-in person, re-read from the database on every run (deactivation is immediate)."""
+    user_id = st.session_state.get("user_id")
+    if user_id is None:
+        return None
+    now = time.time()
+    if now - st.session_state.get("last_seen", now) > IDLE_TIMEOUT_S:
+        sign_out("You were signed out after 30 minutes without activity. Please sign in again.")
+        return None
+    if now - st.session_state.get("signed_in_at", now) > ABSOLUTE_TIMEOUT_S:
+        sign_out("You were signed out because you had been signed in for 12 hours. Please sign in again.")
+        return None
+    with unit_of_work(engine()) as session:
+        principal = load_principal(session, user_id)
+    if principal is None:
+        sign_out("Your account is not active any more. Please speak to your service administrator.")
+        return None
+    st.session_state["last_seen"] = now
+    return principal
+
+
+def require_user() -> Principal:
+    user = current_user()
+    if user is None:
+        st.warning("Please sign in first.")
+        st.stop()
+    return user
+
+
+def refuse(message: str = "You do not have access to this page or case.") -> None:
+    """Refuse kindly and stop: the same words whether the thing is hidden or does not exist."""
+    st.error(message, icon=":material/lock:")
+    st.stop()
+
+
+ROLE_LABELS = {"therapist": "Therapist", "supervisor": "Supervisor", "family": "Family", "admin": "Administrator"}
+SYSTEM_LABELS = {
+    "individual": "Individual",
+    "family": "Family",
+    "peers": "Peers",
+    "school": "School",
+    "community": "Community",
+}
+
+
+_MARKDOWN_SPECIAL = set("\\`*_{}[]()<>#+-.!|~:$&=\"'^")
+
+
+def md(text: object) -> str:
+    """User text made inert for st.markdown/st.title/st.caption: every markup character escaped.
+
+    CommonMark lets any ASCII punctuation be backslash-escaped, so links, images, HTML, Streamlit
+    colour/icon directives (:red[...]) and LaTeX ($...$) all show as the characters typed.
+    """
+    return "".join("\\" + ch if ch in _MARKDOWN_SPECIAL else ch for ch in str(text)).replace("\n", "  \n")
