@@ -3,14 +3,15 @@
 import streamlit as st
 
 from planner.db import DatabaseUnavailable
-from views.shared import ROLE_LABELS, current_user, md, sign_out
+from views.shared import ROLE_LABELS, current_user, engine, md, sign_out
 
 st.set_page_config(page_title="MST-PSB Planner", page_icon=":material/hub:", layout="wide")
 
 try:
+    engine()  # opened once per server, retried on every run until it works
     user = current_user()
 except DatabaseUnavailable as error:
-    st.error(f"The planner cannot open its database. {error}", icon=":material/database:")
+    st.error(f"The planner cannot open its database. {md(error)}", icon=":material/database:")
     st.stop()
 
 if user is None:

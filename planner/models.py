@@ -12,6 +12,7 @@ migration of a type.
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, date, datetime
 from typing import Literal
 
@@ -58,6 +59,7 @@ INTERVENTION_TYPES = (
     "other",
 )
 MIN_PLAN_WEEKS, MAX_PLAN_WEEKS, DEFAULT_PLAN_WEEKS = 20, 32, 30
+_USERNAME = re.compile(r"[a-z0-9][a-z0-9._-]*")
 
 
 def utcnow() -> datetime:
@@ -95,10 +97,17 @@ class User(SQLModel, table=True):
 
 
 class UserCreate(SQLModel):
-    username: str = Field(min_length=2, max_length=64, regex=r"^[a-z0-9][a-z0-9._-]*$")
+    username: str = Field(min_length=2, max_length=64)
     display_name: str = Field(min_length=1, max_length=80)
     role: Literal["therapist", "supervisor", "family", "admin"]
     team_id: int | None = None
+
+    @field_validator("username")
+    @classmethod
+    def _username(cls, value: str) -> str:
+        if not _USERNAME.fullmatch(value):
+            raise ValueError("use lower-case letters, digits, '.', '_' or '-', starting with a letter or digit")
+        return value
 
     @field_validator("display_name")
     @classmethod

@@ -73,3 +73,13 @@ selection = st.dataframe(
 rows = selection.selection.rows if selection else []
 if rows:
     st.switch_page("views/case_overview.py", query_params={"case": str(int(table.iloc[rows[0]]["case_id"]))})
+
+st.caption("Open a case")
+links = st.columns(4)
+for i, row in enumerate(table.itertuples()):
+    links[i % 4].page_link(
+        "views/case_overview.py",
+        label=f"{row.alias}, {row.age}" + (" (closed)" if row.status == "closed" else ""),
+        query_params={"case": str(row.case_id)},
+        icon=":material/folder_open:",
+    )
