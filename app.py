@@ -21,6 +21,7 @@ elif user.role == "therapist":
         "Cases": [
             st.Page("views/caseload.py", title="My cases", icon=":material/folder_shared:", default=True),
             st.Page("views/case_overview.py", title="Case overview", icon=":material/description:"),
+            st.Page("views/driver_map.py", title="Driver map", icon=":material/hub:"),
         ]
     }
 elif user.role == "supervisor":
@@ -28,6 +29,7 @@ elif user.role == "supervisor":
         "Team": [
             st.Page("views/caseload.py", title="Team cases", icon=":material/groups:", default=True),
             st.Page("views/case_overview.py", title="Case overview", icon=":material/description:"),
+            st.Page("views/driver_map.py", title="Driver map", icon=":material/hub:"),
         ]
     }
 elif user.role == "family":

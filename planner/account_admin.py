@@ -8,12 +8,9 @@ from sqlmodel import Session, select
 
 from planner import audit
 from planner.access import Action, Principal
+from planner.errors import StaleEdit
 from planner.guard import check
 from planner.models import Team, User
-
-
-class StaleEdit(RuntimeError):
-    """Somebody else saved this record after you opened it; nothing was overwritten."""
 
 
 class AccountRuleError(ValueError):
@@ -48,7 +45,7 @@ def set_active(session: Session, user: Principal, account_id: int, *, active: bo
     check(session, user, Action.MANAGE_ACCOUNTS)
     if account_id == user.id and not active:
         raise AccountRuleError("You cannot deactivate your own account.")
-    changed = session.exec(
+    changed = session.execute(
         update(User)
         .where(User.id == account_id, User.version == version)
         .values(active=active, version=User.version + 1)

@@ -20,6 +20,11 @@ from pydantic import field_validator
 from sqlalchemy import MetaData, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
+from drivers.model import INTERVENTION_TYPES as _INTERVENTION_TYPES
+from drivers.model import KINDS as DRIVER_KINDS  # noqa: F401 - the vocabularies live with the fit circle
+from drivers.model import STATUSES as HYPOTHESIS_STATUSES  # noqa: F401
+from drivers.model import SYSTEMS  # noqa: F401
+
 # A naming convention makes constraint names identical on SQLite and PostgreSQL, which Alembic's
 # batch mode needs to alter SQLite tables later.
 SQLModel.metadata.naming_convention = {
@@ -34,9 +39,6 @@ metadata: MetaData = SQLModel.metadata
 ROLES = ("therapist", "supervisor", "family", "admin")
 CASE_STATUSES = ("open", "closed")
 PARTICIPANT_ROLES = ("caregiver", "key_participant", "sibling", "victim")
-SYSTEMS = ("individual", "family", "peers", "school", "community")
-DRIVER_KINDS = ("need", "strength")
-HYPOTHESIS_STATUSES = ("hypothesised", "supported", "ruled_out")
 HACKETT_LEVELS = ("normal", "inappropriate", "problematic", "abusive", "violent")
 BROOK_COLOURS = ("green", "amber", "red")
 GOAL_LEVELS = ("overarching", "intermediary")
@@ -46,18 +48,7 @@ REVIEW_STATUSES = ("draft", "submitted")
 INTERVENTION_STATUSES = ("planned", "active", "done", "stopped")
 SETTINGS = ("home", "school", "community", "online")
 COMMENT_STATUSES = ("open", "addressed")
-INTERVENTION_TYPES = (
-    "caregiver_education",
-    "safety_planning",
-    "warmth_building",
-    "family_communication",
-    "clarification_apology",
-    "sex_consent_education",
-    "peers",
-    "school_liaison",
-    "caregiver_denial_work",
-    "other",
-)
+INTERVENTION_TYPES = tuple(_INTERVENTION_TYPES)
 MIN_PLAN_WEEKS, MAX_PLAN_WEEKS, DEFAULT_PLAN_WEEKS = 20, 32, 30
 _USERNAME = re.compile(r"[a-z0-9][a-z0-9._-]*")
 

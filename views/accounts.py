@@ -3,7 +3,8 @@
 import streamlit as st
 
 from planner.access import AccessDenied
-from planner.account_admin import AccountRuleError, StaleEdit, list_accounts, set_active
+from planner.account_admin import AccountRuleError, list_accounts, set_active
+from planner.errors import StaleEdit
 from planner.db import unit_of_work
 from views.shared import ROLE_LABELS, engine, md, refuse, require_user
 

@@ -6,25 +6,21 @@ from goals.timeline import readable_date, week_label
 from planner.access import AccessDenied
 from planner.cases import case_overview
 from planner.db import unit_of_work
-from views.shared import SYSTEM_LABELS, engine, md, refuse, require_user, today
+from drivers.model import SYSTEM_LABELS
+from views.shared import case_id_param, engine, md, refuse, require_user, today
 
 user = require_user()
 
-raw_case = st.query_params.get("case", "")
-if not raw_case.isdigit():
-    st.title("Case overview")
-    st.info("Choose a case from your case list to see its plan.")
-    st.page_link("views/caseload.py", label="Go to the case list", icon=":material/arrow_back:")
-    st.stop()
-
+case_id = case_id_param("case overview")
 try:
     with unit_of_work(engine()) as session:
-        view = case_overview(session, user, int(raw_case), today=today())
+        view = case_overview(session, user, case_id, today=today())
 except AccessDenied:
     refuse("You do not have access to this case, or it does not exist.")
 
 case = view.case
 st.title(md(f"{case.alias}, {case.age}"))
+st.page_link("views/driver_map.py", label="Driver map", icon=":material/hub:", query_params={"case": str(case.id)})
 st.caption(
     md(
         f"{week_label(case.week, case.planned_weeks)} · started {readable_date(case.start_date)} · "
@@ -61,6 +57,7 @@ tab_drivers, tab_plan, tab_progress, tab_safety, tab_referral = st.tabs(
 with tab_drivers:
     if drivers.empty:
         st.info("No drivers yet: start from the catalogue in the driver map.")
+        st.page_link("views/driver_map.py", label="Open the driver map", query_params={"case": str(case.id)})
     else:
         st.caption("The fit circle: what drives the behaviour, with strengths beside needs. Ratings 0-10: how strongly each is at work now.")
         st.dataframe(

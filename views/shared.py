@@ -79,13 +79,6 @@ def refuse(message: str = "You do not have access to this page or case.") -> Non
 
 
 ROLE_LABELS = {"therapist": "Therapist", "supervisor": "Supervisor", "family": "Family", "admin": "Administrator"}
-SYSTEM_LABELS = {
-    "individual": "Individual",
-    "family": "Family",
-    "peers": "Peers",
-    "school": "School",
-    "community": "Community",
-}
 
 
 _MARKDOWN_SPECIAL = set("\\`*_{}[]()<>#+-.!|~:$&=\"'^")
@@ -98,3 +91,14 @@ def md(text: object) -> str:
     colour/icon directives (:red[...]) and LaTeX ($...$) all show as the characters typed.
     """
     return "".join("\\" + ch if ch in _MARKDOWN_SPECIAL else ch for ch in str(text)).replace("\n", "  \n")
+
+
+def case_id_param(what: str) -> int:
+    """The case named by ?case=ID. The parameter is user input: anything but a number stops kindly."""
+    raw = st.query_params.get("case", "")
+    if not raw.isdigit() or len(raw) > 12:
+        st.title(what.capitalize())
+        st.info(f"Choose a case from your case list to see its {what}.")
+        st.page_link("views/caseload.py", label="Go to the case list", icon=":material/arrow_back:")
+        st.stop()
+    return int(raw)
