@@ -1,11 +1,16 @@
 """Entry point: page config, the sign-in gate, and the menu built from the signed-in role."""
 
+from pathlib import Path
+
 import streamlit as st
 
 from planner.db import DatabaseUnavailable
 from views.shared import ROLE_LABELS, current_user, engine, md, sign_out
 
-st.set_page_config(page_title="MST-PSB Planner", page_icon=":material/hub:", layout="wide")
+# A local favicon: a ":material/...:" or emoji page icon is fetched from a third-party server.
+DEEP_LINKS = ("case_overview", "driver_map")
+
+st.set_page_config(page_title="MST-PSB Planner", page_icon=str(Path(__file__).parent / "data" / "favicon.png"), layout="wide")
 
 try:
     engine()  # opened once per server, retried on every run until it works
@@ -15,7 +20,11 @@ except DatabaseUnavailable as error:
     st.stop()
 
 if user is None:
-    pages = [st.Page("views/sign_in.py", title="Sign in", icon=":material/login:", default=True)]
+    # A signed-out link to a case page shows the sign-in form at that address, so signing in lands
+    # on the page asked for (whose own access check still decides what it shows).
+    pages = [st.Page("views/sign_in.py", title="Sign in", icon=":material/login:", default=True)] + [
+        st.Page("views/sign_in.py", title="Sign in", url_path=path, visibility="hidden") for path in DEEP_LINKS
+    ]
 elif user.role == "therapist":
     pages = {
         "Cases": [

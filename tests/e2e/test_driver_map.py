@@ -26,13 +26,13 @@ def empty_case_id(demo_sqlite_url):
 
 
 def add_driver(p, name: str, system: str, kind: str) -> None:
-    p.get_by_role("radio", name="My own wording").check()
+    p.get_by_role("radiogroup", name="Start from").get_by_text("My own wording").click()
     form = p.get_by_test_id("stForm").first
     form.get_by_label("Name").fill(name)
-    form.get_by_label("System").click()
-    p.get_by_role("option", name=system).click()
-    form.get_by_role("radio", name=kind).check()
-    form.get_by_label("Prioritised").check()
+    form.get_by_test_id("stSelectbox").filter(has_text="System").click()
+    p.get_by_role("option", name=system, exact=True).click()
+    form.get_by_role("radiogroup", name="Kind").get_by_text(kind, exact=True).click()
+    form.get_by_test_id("stCheckbox").filter(has_text="Prioritised").click()
     form.get_by_role("button", name="Add to the map").click()
     expect(p.get_by_text(f"Added “{name}” to the map.")).to_be_visible(timeout=30_000)
 
@@ -44,7 +44,7 @@ def test_build_a_small_map_and_hover_a_node(server, page, empty_case_id):
     expect(p.get_by_role("heading", name="My cases")).to_be_visible(timeout=30_000)
     p.get_by_role("link", name=re.compile(r"^Jayden, 13")).click()
     expect(p.get_by_role("heading", name=re.compile(r"^Jayden"))).to_be_visible(timeout=30_000)
-    p.get_by_role("link", name="Driver map").first.click()
+    p.get_by_test_id("stMain").get_by_role("link", name="Driver map", exact=True).first.click()
     expect(p.get_by_role("heading", name="Driver map: Jayden")).to_be_visible(timeout=30_000)
     expect(p.get_by_text("No drivers yet: start from the catalogue below.")).to_be_visible()
 
@@ -98,7 +98,7 @@ def test_leons_map_and_ranking(server, page, demo_sqlite_url):
     sign_in(p, server, "therapist")
     expect(p.get_by_role("heading", name="My cases")).to_be_visible(timeout=30_000)
     p.get_by_role("link", name=re.compile(r"^Leon, 11")).click()
-    p.get_by_role("link", name="Driver map").first.click()
+    p.get_by_test_id("stMain").get_by_role("link", name="Driver map", exact=True).first.click()
     expect(p.get_by_role("heading", name="Driver map: Leon")).to_be_visible(timeout=30_000)
     frame = p.locator("iframe").first.element_handle().content_frame()
     frame.wait_for_function("() => window.plannerNetwork && window.plannerNetwork.body.data.nodes.length >= 9")

@@ -10,10 +10,10 @@ from tests.conftest import DEMO_PASSWORD
 pytestmark = pytest.mark.e2e
 
 
-def sign_in(page, base: str, username: str) -> None:
-    page.goto(base)
-    page.get_by_label("User name").fill(username)
-    page.get_by_label("Password").fill(DEMO_PASSWORD)
+def sign_in(page, url: str, username: str) -> None:
+    page.goto(url)
+    page.get_by_role("textbox", name="User name").fill(username)
+    page.get_by_role("textbox", name="Password").fill(DEMO_PASSWORD)
     page.get_by_role("button", name="Sign in").click()
 
 
@@ -45,9 +45,21 @@ def test_colleague_is_refused_leons_case_by_url(server, page):
     expect(p.get_by_role("heading", name=re.compile(r"^Leon"))).to_be_visible(timeout=30_000)
     leon_url = p.url
 
+    # A colleague is sent the link: it asks them to sign in, then refuses.
     other = page().page
-    sign_in(other, server, "therapist2")
-    expect(other.get_by_role("heading", name="My cases")).to_be_visible(timeout=30_000)
-    other.goto(leon_url)
+    sign_in(other, leon_url, "therapist2")
     expect(other.get_by_text("You do not have access to this case, or it does not exist.")).to_be_visible(timeout=30_000)
     expect(other.get_by_text("Dad minimises what happened")).to_have_count(0)
+    assert "case=" in other.url
+
+
+def test_a_link_to_a_case_works_after_signing_in(server, page):
+    browser_page = page()
+    p = browser_page.page
+    sign_in(p, server, "therapist")
+    p.get_by_role("link", name=re.compile(r"^Leon, 11")).click()
+    expect(p.get_by_role("heading", name=re.compile(r"^Leon"))).to_be_visible(timeout=30_000)
+    fresh = page().page
+    sign_in(fresh, p.url, "therapist")
+    expect(fresh.get_by_role("heading", name=re.compile(r"^Leon, 11"))).to_be_visible(timeout=30_000)
+    assert browser_page.foreign_requests() == []
