@@ -284,16 +284,26 @@ _INIT = """(function () {
     { nodes: new vis.DataSet(data.nodes), edges: new vis.DataSet(data.edges) },
     data.options
   );
-  // Centre on the behaviour (0, 0), zoomed so the furthest driver and the label hanging
-  // below it still fit.
-  var spread = { x: 1, y: 1 };
+  // Fit the box around every node (plus room for the labels hanging below them): a case
+  // whose drivers sit mostly in one system must not leave half the frame empty.
+  var box = { x0: Infinity, y0: Infinity, x1: -Infinity, y1: -Infinity };
   var where = network.getPositions();
   Object.keys(where).forEach(function (id) {
-    spread.x = Math.max(spread.x, Math.abs(where[id].x));
-    spread.y = Math.max(spread.y, Math.abs(where[id].y));
+    box.x0 = Math.min(box.x0, where[id].x); box.x1 = Math.max(box.x1, where[id].x);
+    box.y0 = Math.min(box.y0, where[id].y); box.y1 = Math.max(box.y1, where[id].y);
   });
-  var scale = Math.min(container.clientWidth / (2 * spread.x + 220), container.clientHeight / (2 * spread.y + 280));
-  network.moveTo({ position: { x: 0, y: 0 }, scale: Math.min(1.2, scale), animation: false });
+  // Streamlit sizes the frame after it loads, so fit again whenever the frame resizes.
+  function centre() {
+    var scale = Math.min(container.clientWidth / (box.x1 - box.x0 + 200), container.clientHeight / (box.y1 - box.y0 + 200));
+    network.moveTo({
+      position: { x: (box.x0 + box.x1) / 2, y: (box.y0 + box.y1) / 2 + 20 },
+      scale: Math.min(1.4, scale),
+      animation: false
+    });
+  }
+  centre();
+  network.on("resize", centre);
+  window.addEventListener("resize", function () { network.redraw(); centre(); });
   window.plannerNetwork = network;
 })();"""
 

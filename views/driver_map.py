@@ -77,35 +77,41 @@ if not drivers_now:
 else:
     map_col, side_col = st.columns([3, 2])
     with map_col:
-        st.iframe(map_html(drivers_shown, links, data.behaviour_label, height_px=620), height=760)
+        st.iframe(map_html(drivers_shown, links, data.behaviour_label, height_px=600), height=700)
         st.caption(f"Week {week} of {data.planned_weeks}. Hover a driver for its rating, leverage and description; drag to look closer.")
     with side_col:
         st.subheader("Where change would matter most")
         st.caption("Computed leverage: how strongly each need feeds the behaviour, directly and through other drivers, weighted by link strength, current rating and changeability. Your priorities beside it.")
+        prioritised_ids = {d.id for d in drivers_shown if d.prioritised}
+        for i, lev in enumerate(ranking[:5], start=1):
+            mark = "prioritised" if lev.driver_id in prioritised_ids else "not prioritised"
+            st.markdown(f"**{i}. {md(lev.name)}**  \n:small[leverage {lev.score:.2f} · {mark}]")
+            st.caption(md(lev.reason))
         table = pd.DataFrame(
             [
                 {
                     "rank": i,
                     "driver": lev.name,
                     "leverage": round(lev.score, 2),
-                    "your priority": next(d.prioritised for d in drivers_shown if d.id == lev.driver_id),
+                    "your priority": lev.driver_id in prioritised_ids,
                     "why": lev.reason,
                 }
                 for i, lev in enumerate(ranking, start=1)
             ],
             columns=["rank", "driver", "leverage", "your priority", "why"],
         )
-        st.dataframe(
-            table,
-            hide_index=True,
-            column_config={
-                "rank": st.column_config.NumberColumn("#", width="small"),
-                "driver": st.column_config.TextColumn("Need", width="medium"),
-                "leverage": st.column_config.NumberColumn("Leverage", format="%.2f"),
-                "your priority": st.column_config.CheckboxColumn("Prioritised"),
-                "why": st.column_config.TextColumn("Why", width="large"),
-            },
-        )
+        with st.expander(f"Full ranking ({len(table)} needs)"):
+            st.dataframe(
+                table,
+                hide_index=True,
+                column_config={
+                    "rank": st.column_config.NumberColumn("#", width="small"),
+                    "driver": st.column_config.TextColumn("Need", width="medium"),
+                    "leverage": st.column_config.NumberColumn("Leverage", format="%.2f"),
+                    "your priority": st.column_config.CheckboxColumn("Prioritised"),
+                    "why": st.column_config.TextColumn("Why", width="large"),
+                },
+            )
         top = {lev.driver_id for lev in ranking[:3]}
         prioritised = {d.id for d in drivers_shown if d.prioritised and d.kind == "need"}
         if top - prioritised:
