@@ -154,7 +154,8 @@ class CaseOverview:
     drivers: pd.DataFrame  # id, name, system, kind, status, rating, previous, changeability, prioritised, interventions
     interventions: pd.DataFrame  # name, type, who, frequency, start_week, end_week, status, drivers
     overarching_goals: pd.DataFrame  # text, criterion, status, gas_score
-    weekly_goals: pd.DataFrame  # week, text, owner, status (latest week that has goals)
+    weekly_goals: pd.DataFrame  # week, goal, owner, status: the latest week that has goals
+    marked_goals: pd.DataFrame  # the same for the latest week whose goals have been marked
     overall: pd.DataFrame  # week, value
     safety_rules: pd.DataFrame  # setting, rule, responsible, review_date
     last_review_week: int | None = None
@@ -281,15 +282,19 @@ def case_overview(session: Session, user: Principal, case_id: int, *, today: dat
         ["goal", "criterion", "status", "gas_score"],
     )
     weekly = [g for g in goals if g.level == "intermediary" and g.week is not None]
+
+    def goals_of(week: int | None) -> pd.DataFrame:
+        return _frame(
+            [
+                {"week": g.week, "goal": g.text, "owner": g.owner, "status": g.status.replace("_", " ")}
+                for g in weekly
+                if g.week == week
+            ],
+            ["week", "goal", "owner", "status"],
+        )
+
     latest_goal_week = max((g.week for g in weekly), default=None)
-    weekly_frame = _frame(
-        [
-            {"week": g.week, "goal": g.text, "owner": g.owner, "status": g.status.replace("_", " ")}
-            for g in weekly
-            if g.week == latest_goal_week
-        ],
-        ["week", "goal", "owner", "status"],
-    )
+    last_marked_week = max((g.week for g in weekly if g.status != "open"), default=None)
 
     overall = _frame(
         [
@@ -321,7 +326,8 @@ def case_overview(session: Session, user: Principal, case_id: int, *, today: dat
         drivers=drivers_frame,
         interventions=interventions_frame,
         overarching_goals=overarching,
-        weekly_goals=weekly_frame,
+        weekly_goals=goals_of(latest_goal_week),
+        marked_goals=goals_of(last_marked_week),
         overall=overall,
         safety_rules=rules,
         last_review_week=last_review_week,

@@ -41,11 +41,16 @@ m1.metric(
 )
 m2.metric("Drivers", len(drivers), help=f"{len(needs)} needs, {len(drivers) - len(needs)} strengths")
 m3.metric("Prioritised drivers", int(drivers["prioritised"].sum()))
-if view.weekly_goals.empty:
-    m4.metric("Goals met last week", "—")
+if view.marked_goals.empty:
+    m4.metric("Intermediary goals met", "—", help="Shown once a week's goals have been marked in its review.")
 else:
-    met = int((view.weekly_goals["status"] == "met").sum())
-    m4.metric(f"Goals met (week {int(view.weekly_goals['week'].iloc[0])})", f"{met} of {len(view.weekly_goals)}")
+    met = int((view.marked_goals["status"] == "met").sum())
+    partly = int((view.marked_goals["status"] == "partly met").sum())
+    m4.metric(
+        f"Goals met in week {int(view.marked_goals['week'].iloc[0])}",
+        f"{met} of {len(view.marked_goals)}",
+        help=f"{partly} partly met. The latest week whose intermediary goals have been marked.",
+    )
 
 if view.last_review_week is not None and case.status == "open" and case.week - view.last_review_week > 2:
     st.warning(f"The last submitted weekly review is for week {view.last_review_week}: reviews are overdue.")
@@ -75,6 +80,7 @@ with tab_drivers:
                 "status": "Hypothesis",
             },
             hide_index=True,
+            height=36 * (len(drivers) + 1) + 4,
         )
         unaddressed = drivers[drivers["prioritised"] & (drivers["interventions"] == 0)]
         if not unaddressed.empty:
@@ -86,11 +92,16 @@ with tab_plan:
         st.info("No overarching goals yet.")
     else:
         st.dataframe(view.overarching_goals, hide_index=True, column_config={"gas_score": "GAS score (-2 to +2)"})
-    st.subheader("This week's intermediary goals")
+    st.subheader("Intermediary goals")
     if view.weekly_goals.empty:
         st.info("No intermediary goals set yet.")
     else:
-        st.dataframe(view.weekly_goals, hide_index=True)
+        current = int(view.weekly_goals["week"].iloc[0])
+        st.caption(f"Set for week {current}.")
+        st.dataframe(view.weekly_goals, hide_index=True, column_order=["goal", "owner", "status"])
+        if not view.marked_goals.empty and int(view.marked_goals["week"].iloc[0]) != current:
+            st.caption(f"Week {int(view.marked_goals['week'].iloc[0])}, as marked in its review.")
+            st.dataframe(view.marked_goals, hide_index=True, column_order=["goal", "owner", "status"])
     st.subheader("Interventions")
     if view.interventions.empty:
         st.info("No interventions yet: aim one at each prioritised driver.")

@@ -90,6 +90,9 @@ def test_leons_overview_shows_the_real_plan(demo_engine):
     assert len(view.interventions) >= 5 and len(view.overarching_goals) >= 3 and not view.weekly_goals.empty
     assert view.overall["safety scale"].iloc[0] <= 4 and view.overall["safety scale"].iloc[-1] >= 7
     assert "victim" in set(view.participants["role"])
+    # Goals met are counted on the latest week whose goals were marked, not on this week's open ones.
+    assert not view.marked_goals.empty and (view.marked_goals["status"] != "open").all()
+    assert int(view.marked_goals["week"].iloc[0]) < view.case.week
     with unit_of_work(demo_engine) as session:
         views = session.exec(select(AuditEvent).where(AuditEvent.action == "view", AuditEvent.object_type == "case")).all()
     assert [(v.actor, v.case_id) for v in views] == [("therapist", view.case.id)]
