@@ -47,3 +47,41 @@ def empty_case(session: Session, *, alias: str, therapist_id: int, team_id: int,
     )
     session.flush()
     return row
+
+
+def case_with_drivers(session: Session, *, alias: str, therapist_id: int, team_id: int, drivers: int, seed: int = 7) -> Case:
+    """A case with `drivers` drivers across the five systems (a third strengths) and ~2 links each."""
+    import random
+
+    from drivers.model import SYSTEMS
+    from planner.models import Driver, DriverLink
+
+    rng = random.Random(seed)
+    case = empty_case(session, alias=alias, therapist_id=therapist_id, team_id=team_id, weeks_ago=10)
+    rows = [
+        Driver(
+            case_id=case.id,
+            name=f"{SYSTEMS[i % 5].title()} driver {i + 1}",
+            system=SYSTEMS[i % 5],
+            kind="strength" if i % 3 == 2 else "need",
+            status="supported",
+            rating=rng.randint(2, 9),
+            changeability=rng.randint(1, 5),
+            prioritised=i < 4,
+        )
+        for i in range(drivers)
+    ]
+    session.add_all(rows)
+    session.flush()
+    pairs = set()
+    for row in rows:
+        pairs.add((row.id, None))
+        if len(rows) > 1:
+            other = rng.choice(rows)
+            if other.id != row.id:
+                pairs.add((row.id, other.id))
+    session.add_all(
+        DriverLink(case_id=case.id, source_driver_id=s, target_driver_id=t, strength=rng.randint(1, 3)) for s, t in pairs
+    )
+    session.flush()
+    return case
