@@ -10,6 +10,8 @@ from __future__ import annotations
 import os
 import shutil
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 
@@ -36,12 +38,12 @@ def _postgres_url() -> str | None:
         del os.environ["PLANNER_DATABASE_URL"]
 
 
-@pytest.fixture
-def db_url(tmp_path: Path):
-    """URL of a brand-new, empty database that is dropped after the test."""
+@contextmanager
+def _new_database(folder: Path) -> Iterator[str]:
+    """URL of a brand-new, empty database, dropped afterwards (PostgreSQL) or left in `folder` (SQLite)."""
     base = _postgres_url()
     if base is None:
-        yield f"sqlite:///{tmp_path / 'planner.db'}"
+        yield f"sqlite:///{folder / 'planner.db'}"
         return
     name = f"planner_t_{uuid.uuid4().hex[:12]}"
     admin = create_engine(base, isolation_level="AUTOCOMMIT")
@@ -53,6 +55,19 @@ def db_url(tmp_path: Path):
         with admin.connect() as connection:
             connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         admin.dispose()
+
+
+@pytest.fixture
+def db_url(tmp_path: Path):
+    with _new_database(tmp_path) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def module_db_url(tmp_path_factory):
+    """Like db_url, shared by the tests of one module (for expensive read-only set-ups)."""
+    with _new_database(tmp_path_factory.mktemp("module-db")) as url:
+        yield url
 
 
 @pytest.fixture
