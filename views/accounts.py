@@ -24,7 +24,13 @@ c2.metric("Deactivated", int((~accounts["active"]).sum()))
 st.dataframe(
     accounts.assign(role=accounts["role"].map(ROLE_LABELS)),
     column_order=["username", "name", "role", "team", "active"],
-    column_config={"active": st.column_config.CheckboxColumn("Active")},
+    column_config={
+        "username": "User name",
+        "name": "Name",
+        "role": "Role",
+        "team": "Team",
+        "active": st.column_config.CheckboxColumn("Active"),
+    },
     hide_index=True,
 )
 st.caption("New accounts are created on the server with `python -m planner user add`.")

@@ -123,6 +123,29 @@ def test_admin_sees_accounts_and_no_cases(app_url):
             at.switch_page(page)
 
 
+def test_admin_deactivates_and_reactivates_an_account_but_not_their_own(app_url):
+    at = signed_in("admin")
+    with unit_of_work(make_engine(app_url)) as session:
+        ids = {u.username: u.id for u in session.exec(select(User)).all()}
+
+    def press(username: str, label: str) -> None:
+        at.selectbox[0].set_value(ids[username]).run()
+        next(b for b in at.button if b.label == f"{label} {username}").click().run()
+        assert not at.exception
+
+    def active(username: str) -> bool:
+        with unit_of_work(make_engine(app_url)) as session:
+            return session.get(User, ids[username]).active
+
+    press("therapist2", "Deactivate")
+    assert active("therapist2") is False
+    press("therapist2", "Reactivate")
+    assert active("therapist2") is True
+    press("admin", "Deactivate")
+    assert [e.value.replace("\\", "") for e in at.error] == ["You cannot deactivate your own account."]
+    assert active("admin") is True
+
+
 def test_deactivated_account_is_signed_out_at_next_click(app_url):
     at = signed_in("therapist2")
     assert at.title[0].value == "My cases"

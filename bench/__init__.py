@@ -1,0 +1,1 @@
+"""Benchmarks for the planner: `make bench` (python -m bench). See bench/README.md."""
