@@ -83,6 +83,7 @@ class User(SQLModel, table=True):
     team_id: int | None = Field(default=None, foreign_key="team.id", index=True)
     password_hash: str = Field(max_length=255)
     active: bool = True
+    totp_secret: str | None = Field(default=None, max_length=64)  # optional second factor (staff)
     created_at: datetime = Field(default_factory=utcnow)
     version: int = 1
 
@@ -120,6 +121,9 @@ class Case(SQLModel, table=True):
     closed_on: date | None = None
     therapist_id: int = Field(foreign_key="account.id", index=True)
     team_id: int = Field(foreign_key="team.id", index=True)
+    # Phase lengths in weeks; NULL means the default split (goals.phases); intervention is the rest.
+    phase_engagement_weeks: int | None = None
+    phase_generalisation_weeks: int | None = None
     created_at: datetime = Field(default_factory=utcnow)
     version: int = 1
 
@@ -267,7 +271,10 @@ class Goal(SQLModel, table=True):
     owner: str = Field(default="", max_length=80)
     status: str = Field(default="open", max_length=12)
     gas_weight: float = 1.0
-    gas_score: int | None = None  # Goal Attainment Scaling -2..+2, overarching goals only
+    gas_score: int | None = None  # latest Goal Attainment Scaling score -2..+2 (overarching goals)
+    gas_levels: str = ""  # JSON list of five descriptions, for -2, -1, 0, +1, +2
+    # An intermediary goal carried into a later week points at the goal it carries on from.
+    carries_on_from: int | None = Field(default=None, foreign_key="goal.id")
     version: int = 1
 
 
@@ -294,6 +301,21 @@ class Rating(SQLModel, table=True):
     recorded_at: datetime = Field(default_factory=utcnow)
 
 
+class GasScore(SQLModel, table=True):
+    """An overarching goal's Goal Attainment Scaling score (-2..+2) in one week of the plan."""
+
+    __tablename__ = "gas_score"
+    __table_args__ = (UniqueConstraint("goal_id", "week", name="uq_gas_score_goal_week"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    case_id: int = Field(foreign_key="plan_case.id", index=True)
+    goal_id: int = Field(foreign_key="goal.id")
+    week: int
+    score: int
+    recorded_by: int | None = Field(default=None, foreign_key="account.id")
+    recorded_at: datetime = Field(default_factory=utcnow)
+
+
 class WeeklyReview(SQLModel, table=True):
     """The weekly case summary for supervision. A submitted review is read-only."""
 
@@ -313,6 +335,10 @@ class WeeklyReview(SQLModel, table=True):
     signed_off_at: datetime | None = None
     signed_off_by: int | None = Field(default=None, foreign_key="account.id")
     amends_review_id: int | None = Field(default=None, foreign_key="weekly_review.id")
+    # While a draft: the typed-but-unsubmitted goal marks, ratings and new goals, as JSON, so
+    # nothing the therapist typed is lost between visits. Written into ratings/goals on submit.
+    draft_json: str = ""
+    created_at: datetime = Field(default_factory=utcnow)
     version: int = 1
 
 
@@ -324,6 +350,7 @@ class SafetyRule(SQLModel, table=True):
     rule: str  # written positively: "Bedroom doors stay open when cousins visit"
     responsible: str = Field(default="", max_length=200)
     review_date: date | None = None
+    archived_at: datetime | None = None
     version: int = 1
 
 
@@ -346,7 +373,57 @@ class Comment(SQLModel, table=True):
     status: str = Field(default="open", max_length=10)
     created_at: datetime = Field(default_factory=utcnow)
     addressed_at: datetime | None = None
+    addressed_by: int | None = Field(default=None, foreign_key="account.id")
     version: int = 1
+
+
+class CaseAssignment(SQLModel, table=True):
+    """Who held a case when: a reassignment adds a row, the history is kept."""
+
+    __tablename__ = "case_assignment"
+
+    id: int | None = Field(default=None, primary_key=True)
+    case_id: int = Field(foreign_key="plan_case.id", index=True)
+    therapist_id: int = Field(foreign_key="account.id")
+    assigned_at: datetime = Field(default_factory=utcnow)
+    assigned_by: int | None = Field(default=None, foreign_key="account.id")
+    reason: str = ""
+
+
+class AdherenceScore(SQLModel, table=True):
+    """Monthly MST adherence (fidelity) score for a case, 0..1; below 0.61 is flagged."""
+
+    __tablename__ = "adherence_score"
+    __table_args__ = (UniqueConstraint("case_id", "month", name="uq_adherence_score_case_month"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    case_id: int = Field(foreign_key="plan_case.id", index=True)
+    month: date  # the first day of the month
+    score: float
+    recorded_by: int | None = Field(default=None, foreign_key="account.id")
+    recorded_at: datetime = Field(default_factory=utcnow)
+
+
+class FamilySummarySnapshot(SQLModel, table=True):
+    """A published family summary: the family always sees the latest one, never a draft."""
+
+    __tablename__ = "family_summary_snapshot"
+
+    id: int | None = Field(default=None, primary_key=True)
+    case_id: int = Field(foreign_key="plan_case.id", index=True)
+    published_at: datetime = Field(default_factory=utcnow)
+    published_by: int = Field(foreign_key="account.id")
+    content_json: str  # built from the family allow-list only
+
+
+class SignInThrottle(SQLModel, table=True):
+    """Failed sign-ins per user name (known or not), so a page reload does not reset the delay."""
+
+    __tablename__ = "sign_in_throttle"
+
+    username: str = Field(primary_key=True, max_length=64)
+    failures: int = 0
+    last_failure_at: datetime | None = None
 
 
 class AuditEvent(SQLModel, table=True):
@@ -365,3 +442,5 @@ class AuditEvent(SQLModel, table=True):
     object_id: int | None = None
     case_id: int | None = Field(default=None, index=True)
     outcome: str = Field(default="ok", max_length=16)  # ok or denied
+    # Tamper evidence: HMAC over this entry and the previous entry's HMAC (key kept outside the DB).
+    chain_hmac: str = Field(default="", max_length=64)

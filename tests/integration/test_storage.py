@@ -60,3 +60,31 @@ def test_foreign_keys_are_enforced(engine):
     with pytest.raises(IntegrityError):
         with engine.begin() as connection:
             connection.execute(text("INSERT INTO family_access (account_id, case_id) VALUES (999, 999)"))
+
+
+def test_upgrading_a_database_that_holds_data_keeps_it(db_url):
+    from alembic import command
+
+    engine = make_engine(db_url)
+    config = migrate.alembic_config(db_url)
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, "0001")
+    with engine.begin() as connection:
+        connection.execute(text("INSERT INTO team (name) VALUES ('Old team')"))
+        connection.execute(
+            text(
+                "INSERT INTO account (username, display_name, role, team_id, password_hash, active, created_at, version) "
+                "VALUES ('old', 'Old Hand', 'therapist', 1, 'x', TRUE, CURRENT_TIMESTAMP, 1)"
+            )
+        )
+        connection.execute(
+            text(
+                "INSERT INTO audit_event (at, actor, action, object_type, outcome) VALUES (CURRENT_TIMESTAMP, 'old', 'view', '', 'ok')"
+            )
+        )
+    migrate.upgrade(engine)
+    with engine.connect() as connection:
+        assert connection.execute(text("SELECT username, totp_secret FROM account")).one() == ("old", None)
+        assert connection.execute(text("SELECT chain_hmac FROM audit_event")).scalar_one() == ""
+    engine.dispose()

@@ -1,0 +1,1 @@
+"""Reports built from plain data: the weekly case summary, the family summary, the forum brief, as PDF."""
