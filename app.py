@@ -8,7 +8,7 @@ from planner.db import DatabaseUnavailable
 from views.shared import ROLE_LABELS, current_user, engine, md, sign_out
 
 # A local favicon: a ":material/...:" or emoji page icon is fetched from a third-party server.
-DEEP_LINKS = ("case_overview", "driver_map")
+DEEP_LINKS = ("case_overview", "driver_map", "timeline")
 
 st.set_page_config(page_title="MST-PSB Planner", page_icon=str(Path(__file__).parent / "data" / "favicon.png"), layout="wide")
 
@@ -25,22 +25,19 @@ if user is None:
     pages = [st.Page("views/sign_in.py", title="Sign in", icon=":material/login:", default=True)] + [
         st.Page("views/sign_in.py", title="Sign in", url_path=path, visibility="hidden") for path in DEEP_LINKS
     ]
-elif user.role == "therapist":
-    pages = {
-        "Cases": [
-            st.Page("views/caseload.py", title="My cases", icon=":material/folder_shared:", default=True),
-            st.Page("views/case_overview.py", title="Case overview", icon=":material/description:"),
-            st.Page("views/driver_map.py", title="Driver map", icon=":material/hub:"),
-        ]
-    }
-elif user.role == "supervisor":
-    pages = {
-        "Team": [
-            st.Page("views/caseload.py", title="Team cases", icon=":material/groups:", default=True),
-            st.Page("views/case_overview.py", title="Case overview", icon=":material/description:"),
-            st.Page("views/driver_map.py", title="Driver map", icon=":material/hub:"),
-        ]
-    }
+elif user.role in ("therapist", "supervisor"):
+    # The same case pages for both roles: what each may do on them is decided by the services.
+    case_pages = [
+        st.Page("views/case_overview.py", title="Case overview", icon=":material/description:"),
+        st.Page("views/driver_map.py", title="Driver map", icon=":material/hub:"),
+        st.Page("views/timeline.py", title="Timeline and progress", icon=":material/timeline:"),
+    ]
+    if user.role == "therapist":
+        home = st.Page("views/caseload.py", title="My cases", icon=":material/folder_shared:", default=True)
+        pages = {"Cases": [home, *case_pages]}
+    else:
+        home = st.Page("views/caseload.py", title="Team cases", icon=":material/groups:", default=True)
+        pages = {"Team": [home], "Cases": case_pages}
 elif user.role == "family":
     pages = [st.Page("views/family_progress.py", title="Our progress", icon=":material/sunny:", default=True)]
 else:

@@ -26,6 +26,9 @@ The rules, exactly:
    when latest >= baseline; for a strength (higher is better) when latest <= baseline. No
    baseline (ratings span fewer than four weeks) -> no flag. Weeks without a rating are skipped,
    so a missing week neither trips nor hides the rule. Callers pass prioritised drivers only.
+   A driver already where treatment wants it is not flagged for staying there: a need rated
+   LOW_NEED (3) or below, or a strength rated HIGH_STRENGTH (7) or above, in its latest week.
+   (A need held at 2/10 for a month late in treatment is success, not a stall.)
 
 3. Overarching goal unmet near the end (``GOAL_UNMET_NEAR_END``): from week planned_weeks - 6
    on (week 24 of a 30-week plan), every overarching goal whose status is not "met".
@@ -56,6 +59,8 @@ REVIEW_OVERDUE = "review_overdue"
 FLAG_KINDS: tuple[str, ...] = (GOAL_NOT_MET_TWICE, DRIVER_NOT_IMPROVING, GOAL_UNMET_NEAR_END, REVIEW_OVERDUE)
 
 NOT_IMPROVING_WEEKS = 4
+LOW_NEED = 3  # a need at or below this no longer drives much: flat there is fine
+HIGH_STRENGTH = 7  # a strength at or above this is doing its job
 NEAR_END_WEEKS = 6
 _MARKED = ("met", "partly_met", "not_met")
 _QUOTE_LIMIT = 80
@@ -172,10 +177,10 @@ def drivers_not_improving(
             continue
         base_week, base = baseline[-1]
         if driver.kind == "strength":
-            stuck = latest <= base
+            stuck = latest <= base and latest < HIGH_STRENGTH
             better = "stronger"
         else:
-            stuck = latest >= base
+            stuck = latest >= base and latest > LOW_NEED
             better = "lower"
         if not stuck:
             continue

@@ -314,3 +314,15 @@ def test_the_rules_do_not_know_a_case_is_closed():
 def test_all_flags_refuses_a_week_before_the_plan():
     with pytest.raises(ValueError, match="start at 1"):
         all_flags(CaseState(current_week=0, planned_weeks=30))
+
+
+# A need held low (<= 3) or a strength held high (>= 7) is where treatment wants it: no flag.
+# Boundaries: need 3 flat -> no flag, need 4 flat -> flag; strength 7 flat -> no flag, 6 flat -> flag.
+@pytest.mark.parametrize(
+    ("kind", "value", "flagged"),
+    [("need", 3, False), ("need", 4, True), ("need", 2, False), ("strength", 7, False), ("strength", 6, True)],
+)
+def test_a_driver_held_where_treatment_wants_it_is_not_flagged(kind, value, flagged):
+    driver = PrioritisedDriver(5, "A driver", {w: value for w in range(10, 16)}, kind)
+    flags = drivers_not_improving([driver], current_week=15)
+    assert bool(flags) is flagged
