@@ -6,6 +6,7 @@ survives a crash); PostgreSQL through psycopg 3 when PLANNER_DATABASE_URL says s
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -31,6 +32,18 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor.close()
 
 
+def _owner_only(path: Path) -> None:
+    """The file holds data about children and harm: readable by its owner only (SQLite gives the
+    -wal and -shm files the same mode)."""
+    try:
+        if not path.exists():
+            os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))
+        elif path.stat().st_mode & 0o077 and path.stat().st_uid == os.getuid():
+            path.chmod(0o600)
+    except OSError:
+        pass  # a read-only location: opening it below reports the problem clearly
+
+
 def make_engine(url: str | None = None) -> Engine:
     """Create an engine for `url` (default: the configured database) and check it opens."""
     url = url or settings.database_url()
@@ -43,6 +56,7 @@ def make_engine(url: str | None = None) -> Engine:
                     f"The database folder {folder} does not exist. "
                     "Create it, or set PLANNER_DATABASE_URL to a database you can open."
                 )
+            _owner_only(Path(parsed.database))
         engine = create_engine(url, connect_args={"check_same_thread": False})
         event.listen(engine, "connect", _sqlite_pragmas)
     else:

@@ -88,3 +88,16 @@ def test_upgrading_a_database_that_holds_data_keeps_it(db_url):
         assert connection.execute(text("SELECT username, totp_secret FROM account")).one() == ("old", None)
         assert connection.execute(text("SELECT chain_hmac FROM audit_event")).scalar_one() == ""
     engine.dispose()
+
+
+def test_the_sqlite_file_is_readable_by_its_owner_only(tmp_path):
+    engine = make_engine(f"sqlite:///{tmp_path / 'private.db'}")
+    migrate.upgrade(engine)
+    engine.dispose()
+    for name in ("private.db",):
+        assert (tmp_path / name).stat().st_mode & 0o777 == 0o600
+    loose = tmp_path / "loose.db"
+    loose.touch(mode=0o644)
+    loose.chmod(0o644)
+    make_engine(f"sqlite:///{loose}").dispose()
+    assert loose.stat().st_mode & 0o777 == 0o600
