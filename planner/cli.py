@@ -1,4 +1,4 @@
-"""python -m planner: init (migrate), demo (load the demo caseload), user add.
+"""python -m planner: init (migrate), demo (load the demo caseload), user add, audit verify.
 
 Passwords are read from a prompt or standard input, never from an argument (arguments show up
 in the process list and shell history).
@@ -43,7 +43,26 @@ def _parser() -> argparse.ArgumentParser:
     add.add_argument("--role", required=True, choices=ROLES)
     add.add_argument("--team", help="team name (therapists and supervisors)")
     add.add_argument("--case", type=int, help="case id (family accounts)")
+    audit = commands.add_parser("audit", help="check the audit trail", description="Check the audit trail.")
+    audit_commands = audit.add_subparsers(dest="audit_command", required=True, metavar="ACTION")
+    audit_commands.add_parser(
+        "verify",
+        help="check every entry's seal; name the first altered or removed one (exit 1 if any)",
+        description="Recompute the HMAC chain over the audit trail with the key in PLANNER_AUDIT_KEY or "
+        "data/audit.key. Exit 0 when intact; otherwise name the first entry that was altered or that "
+        "follows a removed entry, and exit 1.",
+    )
     return parser
+
+
+def _audit_verify() -> int:
+    from planner.audit import verify
+
+    engine = make_engine()
+    with unit_of_work(engine) as session:
+        result = verify(session)
+    print(result.detail)
+    return 0 if result.first_bad_id is None else 1
 
 
 def _read_password() -> str:
@@ -106,6 +125,8 @@ def main(argv: list[str] | None = None) -> int:
             return _init()
         if args.command == "demo":
             return _demo()
+        if args.command == "audit":
+            return _audit_verify()
         return _user_add(args)
     except DatabaseUnavailable as error:
         print(f"error: {error}", file=sys.stderr)

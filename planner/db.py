@@ -24,6 +24,8 @@ class DatabaseUnavailable(RuntimeError):
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:
+    # Let SQLAlchemy's "begin" event issue BEGIN IMMEDIATE (below) instead of pysqlite's deferred BEGIN.
+    dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA foreign_keys=ON")
@@ -44,6 +46,13 @@ def _owner_only(path: Path) -> None:
         pass  # a read-only location: opening it below reports the problem clearly
 
 
+def _begin_immediate(connection) -> None:
+    """Every unit of work writes (at least its audit entry), so take the write lock up front:
+    concurrent sessions then wait their turn (busy_timeout) instead of failing on a stale
+    snapshot, and the audit chain is sealed in commit order."""
+    connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
 def make_engine(url: str | None = None) -> Engine:
     """Create an engine for `url` (default: the configured database) and check it opens."""
     url = url or settings.database_url()
@@ -59,6 +68,7 @@ def make_engine(url: str | None = None) -> Engine:
             _owner_only(Path(parsed.database))
         engine = create_engine(url, connect_args={"check_same_thread": False})
         event.listen(engine, "connect", _sqlite_pragmas)
+        event.listen(engine, "begin", _begin_immediate)
     else:
         engine = create_engine(url, pool_pre_ping=True)
     try:

@@ -35,7 +35,7 @@ from datetime import UTC, date, datetime, time, timedelta
 
 from sqlmodel import Session, select
 
-from planner import accounts
+from planner import accounts, audit
 from planner.models import (
     AuditEvent,
     Case,
@@ -2189,6 +2189,6 @@ def load_demo(session: Session, *, password: str, today: date | None = None) -> 
 
     cases = [_write_plan(session, plan, users, supervisors, team_ids) for plan in plans]
     session.add(FamilyAccess(account_id=users[FAMILY_USERNAME].id, case_id=cases[0].id))
-    session.add(AuditEvent(actor="system", action="demo_loaded", object_type="demo"))
+    audit.add(session, AuditEvent(actor="system", action="demo_loaded", object_type="demo"))
     session.flush()
     return True

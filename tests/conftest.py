@@ -99,8 +99,11 @@ def demo_db_template(tmp_path_factory) -> Path:
     migrate.upgrade(engine)
     with unit_of_work(engine) as session:
         load_demo(session, password=DEMO_PASSWORD, today=TODAY)
-    with engine.connect() as connection:
-        connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+    raw = engine.raw_connection()  # outside any transaction: a checkpoint cannot run inside one
+    try:
+        raw.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    finally:
+        raw.close()
     engine.dispose()
     return path
 
