@@ -56,63 +56,57 @@ def _caseload_filter(user: Principal):
 
 
 def caseload(session: Session, user: Principal, *, today: date, include_closed: bool = False) -> pd.DataFrame:
-    """The cases this person works on (therapist) or oversees (supervisor), one row a case."""
+    """The cases this person works on (therapist) or oversees (supervisor), one row a case.
+
+    One statement whatever the number of cases: the latest overall rating and the last submitted
+    review come from correlated subqueries that walk an index backwards for each case
+    (ix_rating_case_subject_week, ix_weekly_review_case_status_week), not from grouping every
+    rating of the team.
+    """
     check(session, user, Action.LIST_CASES)
     scope = _caseload_filter(user)
     if not include_closed:
         scope = and_(scope, Case.status == "open")
+    latest_overall = (
+        select(Rating.value)
+        .where(Rating.case_id == Case.id, Rating.subject == "overall")
+        .order_by(Rating.week.desc())
+        .limit(1)
+        .correlate(Case)
+        .scalar_subquery()
+    )
+    last_review = (
+        select(func.max(WeeklyReview.week))
+        .where(WeeklyReview.case_id == Case.id, WeeklyReview.status == "submitted")
+        .correlate(Case)
+        .scalar_subquery()
+    )
     rows = session.exec(
-        select(Case, User.display_name, Team.name)
+        select(
+            Case.id, Case.alias, Case.age, User.display_name, Team.name, Case.status, Case.start_date,
+            Case.planned_weeks, Case.closed_on, latest_overall, last_review,
+        )
         .join(User, User.id == Case.therapist_id)
         .join(Team, Team.id == Case.team_id)
         .where(scope)
         .order_by(Case.status.desc(), Case.alias)
     ).all()
-
-    # Latest overall scale per case: one grouped query joined back to its rating row.
-    latest_week = (
-        select(Rating.case_id, func.max(Rating.week).label("week"))
-        .join(Case, Case.id == Rating.case_id)
-        .where(scope, Rating.subject == "overall")
-        .group_by(Rating.case_id)
-        .subquery()
-    )
-    overall = dict(
-        session.exec(
-            select(Rating.case_id, Rating.value).join(
-                latest_week,
-                and_(
-                    Rating.case_id == latest_week.c.case_id,
-                    Rating.week == latest_week.c.week,
-                    Rating.subject == "overall",
-                ),
-            )
-        ).all()
-    )
-    last_review = dict(
-        session.exec(
-            select(WeeklyReview.case_id, func.max(WeeklyReview.week))
-            .join(Case, Case.id == WeeklyReview.case_id)
-            .where(scope, WeeklyReview.status == "submitted")
-            .group_by(WeeklyReview.case_id)
-        ).all()
-    )
     records = []
-    for case, therapist, team in rows:
-        week = plan_week(case.start_date, case.closed_on or today)
+    for case_id, alias, age, therapist, team, status, start, planned, closed_on, overall, reviewed in rows:
+        week = plan_week(start, closed_on or today)
         records.append(
             {
-                "case_id": case.id,
-                "alias": case.alias,
-                "age": case.age,
+                "case_id": case_id,
+                "alias": alias,
+                "age": age,
                 "therapist": therapist,
                 "team": team,
-                "status": case.status,
-                "start_date": case.start_date,
-                "planned_weeks": case.planned_weeks,
-                "week": min(week, case.planned_weeks) if case.status == "closed" else week,
-                "overall": overall.get(case.id),
-                "last_review_week": last_review.get(case.id),
+                "status": status,
+                "start_date": start,
+                "planned_weeks": planned,
+                "week": min(week, planned) if status == "closed" else week,
+                "overall": overall,
+                "last_review_week": reviewed,
             }
         )
     audit.record(session, actor=user, action="view", object_type="caseload")

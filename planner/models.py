@@ -17,7 +17,7 @@ from datetime import UTC, date, datetime
 from typing import Literal
 
 from pydantic import field_validator
-from sqlalchemy import MetaData, UniqueConstraint
+from sqlalchemy import Index, MetaData, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
 from drivers.model import INTERVENTION_TYPES as _INTERVENTION_TYPES
@@ -290,6 +290,10 @@ class Rating(SQLModel, table=True):
     __tablename__ = "rating"
     __table_args__ = (
         UniqueConstraint("case_id", "week", "subject", "subject_id", name="uq_rating_subject_week"),
+        # The constraint above lets NULLs differ, so the overall scale needs its own: one a week.
+        Index("uq_rating_overall_week", "case_id", "week", unique=True, sqlite_where=text("subject = 'overall'"), postgresql_where=text("subject = 'overall'")),
+        # The caseload's "latest rating" lookups walk this index backwards, one case at a time.
+        Index("ix_rating_case_subject_week", "case_id", "subject", "week"),
     )
     id: int | None = Field(default=None, primary_key=True)
     case_id: int = Field(foreign_key="plan_case.id", index=True)
@@ -320,6 +324,7 @@ class WeeklyReview(SQLModel, table=True):
     """The weekly case summary for supervision. A submitted review is read-only."""
 
     __tablename__ = "weekly_review"
+    __table_args__ = (Index("ix_weekly_review_case_status_week", "case_id", "status", "week"),)
     id: int | None = Field(default=None, primary_key=True)
     case_id: int = Field(foreign_key="plan_case.id", index=True)
     week: int
