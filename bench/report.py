@@ -66,6 +66,8 @@ def seconds(value: float | None) -> str:
     """A duration as people read it: 850 µs, 12.3 ms, 1.42 s."""
     if value is None:
         return "—"
+    if value < 1e-5:
+        return f"{value * 1e6:.2f} µs"
     if value < 1e-3:
         return f"{value * 1e6:.0f} µs"
     if value < 1:

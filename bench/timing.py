@@ -78,18 +78,21 @@ def paired(
     *,
     warmup: int = 1,
     before_round: Callable[[], object] | None = None,
+    loop_short: bool = True,
 ) -> Paired:
     """Time `subject` and `floor` back to back in each of `repeats` rounds (order alternating).
 
     `before_round`, if given, runs (untimed) before each round, e.g. to prepare fresh inputs.
+    `loop_short=False` calls each exactly once per round (for anything that cannot run twice on
+    the same input); otherwise a very short function is looped (see `calibrate`).
     """
     for _ in range(warmup):
         if before_round:
             before_round()
         floor()
         subject()
-    subject_inner = calibrate(subject)
-    floor_inner = calibrate(floor)
+    subject_inner = calibrate(subject) if loop_short else 1
+    floor_inner = calibrate(floor) if loop_short else 1
     subject_samples, floor_samples, ratios = [], [], []
     for i in range(repeats):
         if before_round:
