@@ -1,5 +1,6 @@
 """Case overview: where one family's plan stands, from its real drivers, plan, goals and ratings."""
 
+import altair as alt
 import streamlit as st
 
 from goals.timeline import readable_date, week_label
@@ -7,7 +8,7 @@ from planner.access import AccessDenied
 from planner.cases import case_overview
 from planner.db import unit_of_work
 from drivers.model import SYSTEM_LABELS
-from views.shared import case_id_param, engine, md, refuse, require_user, today
+from views.shared import case_id_param, chart, engine, md, refuse, require_user, today
 
 user = require_user()
 
@@ -113,7 +114,16 @@ with tab_progress:
         st.info("No weekly ratings yet. They appear here once the first weekly review is done.")
     else:
         st.caption("The overall 0-10 safety scale, week by week.")
-        st.line_chart(view.overall, x="week", y="safety scale", y_label="0-10 safety scale", x_label="week of plan")
+        chart(
+            alt.Chart(view.overall)
+            .mark_line(point=True, color="#0072B2", strokeWidth=3)
+            .encode(
+                x=alt.X("week:Q", title="week of plan", scale=alt.Scale(domain=[1, case.planned_weeks])),
+                y=alt.Y("safety scale:Q", title="0-10 safety scale", scale=alt.Scale(domain=[0, 10])),
+                tooltip=["week", "safety scale"],
+            )
+            .properties(height=260)
+        )
 
 with tab_safety:
     if view.safety_rules.empty:

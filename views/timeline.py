@@ -10,7 +10,7 @@ from planner.access import AccessDenied
 from planner.case_progress import progress_view, set_phase_lengths
 from planner.db import unit_of_work
 from planner.errors import InvalidInput, StaleEdit
-from views.shared import case_id_param, engine, md, refuse, require_user, today
+from views.shared import case_id_param, chart, engine, md, refuse, require_user, today
 
 # Okabe-Ito, as in the driver map: distinguishable with the common colour-vision deficiencies.
 PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#D55E00", "#56B4E9", "#F0E442", "#999999"]
@@ -89,7 +89,7 @@ with tab_plan:
         )
         # A fixed step per intervention, so every row keeps its label however many there are.
         gantt = alt.layer(phase_bands, bars, now_rule).resolve_scale(color="independent").properties(height=alt.Step(30))
-        st.altair_chart(gantt, width="stretch")
+        chart(gantt)
     st.dataframe(
         view.phase_table.assign(
             start_date=view.phase_table["start_date"].map(readable_date), end_date=view.phase_table["end_date"].map(readable_date)
@@ -133,7 +133,7 @@ with tab_progress:
             .mark_line(point=True, color="#0072B2", strokeWidth=3)
             .encode(x=alt.X("week:Q", scale=weeks_axis, title="week of plan"), y=alt.Y("value:Q", scale=zero_ten, title="0-10"), tooltip=["week", "value"])
         )
-        st.altair_chart(alt.layer(phase_bands, overall, now_rule).resolve_scale(color="independent").properties(height=260), width="stretch")
+        chart(alt.layer(phase_bands, overall, now_rule).resolve_scale(color="independent").properties(height=260))
 
         st.subheader("Prioritised drivers")
         st.caption("How strongly each prioritised need is at work (0-10): falling lines are progress.")
@@ -151,7 +151,7 @@ with tab_progress:
                     tooltip=["week", "driver", "value"],
                 )
             )
-            st.altair_chart(alt.layer(lines, now_rule).properties(height=280), width="stretch")
+            chart(alt.layer(lines, now_rule).properties(height=280))
 
         c1, c2 = st.columns(2)
         with c1:
@@ -176,7 +176,7 @@ with tab_progress:
                     )
                     .properties(height=240)
                 )
-                st.altair_chart(stacked, width="stretch")
+                chart(stacked)
         with c2:
             st.subheader("Goal Attainment Scaling")
             st.caption("T-score of the overarching goals: 50 means goals met as expected.")
@@ -189,7 +189,7 @@ with tab_progress:
                     .encode(x=alt.X("week:Q", scale=weeks_axis, title="week of plan"), y=alt.Y("t_score:Q", title="T-score", scale=alt.Scale(zero=False)), tooltip=["week", "t_score"])
                 )
                 expected = alt.Chart(pd.DataFrame({"t": [50]})).mark_rule(color="#000000", strokeDash=[2, 2]).encode(y="t:Q")
-                st.altair_chart(alt.layer(gas, expected).properties(height=240), width="stretch")
+                chart(alt.layer(gas, expected).properties(height=240))
 
 with tab_flags:
     st.caption(
