@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+import math
 import secrets
+from dataclasses import dataclass
+from datetime import UTC, datetime
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 from argon2.profiles import RFC_9106_LOW_MEMORY
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session, select
 
 from planner import audit
 from planner.access import Principal
-from planner.models import FamilyAccess, User, UserCreate
+from planner.models import FamilyAccess, SignInThrottle, User, UserCreate
 
 # RFC 9106's low-memory profile: argon2id, 64 MiB, 3 passes (above OWASP's 19 MiB / 2 passes floor).
 _hasher = PasswordHasher.from_parameters(RFC_9106_LOW_MEMORY)
@@ -19,6 +24,8 @@ _hasher = PasswordHasher.from_parameters(RFC_9106_LOW_MEMORY)
 _DUMMY_HASH = _hasher.hash(secrets.token_urlsafe(16))
 
 MIN_PASSWORD_LENGTH = 10
+FREE_ATTEMPTS = 3  # failures before any wait
+MAX_DELAY_S = 60  # the wait never grows past this: a slow-down, never a lock-out
 SIGN_IN_FAILED = "That user name and password do not match an active account."
 
 
@@ -60,24 +67,83 @@ def load_principal(session: Session, user_id: int) -> Principal | None:
     return principal_for(session, user)
 
 
+@dataclass(frozen=True)
+class SignIn:
+    """The outcome of a sign-in: the person, or None and (when throttled) how long to wait."""
+
+    principal: Principal | None
+    wait_seconds: int = 0
+
+    @property
+    def message(self) -> str:
+        if self.wait_seconds:
+            return (
+                "Too many attempts with this user name. For your safety, please wait "
+                f"{self.wait_seconds} second{'s' if self.wait_seconds != 1 else ''} and try again."
+            )
+        return SIGN_IN_FAILED
+
+
+def _throttle_wait(session: Session, name: str, now: datetime) -> int:
+    row = session.get(SignInThrottle, name)
+    if row is None or row.failures < FREE_ATTEMPTS or row.last_failure_at is None:
+        return 0
+    delay = min(MAX_DELAY_S, 2 ** (row.failures - FREE_ATTEMPTS))
+    last = row.last_failure_at if row.last_failure_at.tzinfo else row.last_failure_at.replace(tzinfo=UTC)
+    return max(0, math.ceil(delay - (now - last).total_seconds()))
+
+
+def _note_failure(session: Session, name: str, now: datetime) -> None:
+    # One upsert, so two failed attempts at the same moment both count.
+    dialect = session.get_bind().dialect.name
+    insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
+    statement = insert(SignInThrottle).values(username=name, failures=1, last_failure_at=now)
+    session.execute(
+        statement.on_conflict_do_update(
+            index_elements=[SignInThrottle.username],
+            set_={"failures": SignInThrottle.failures + 1, "last_failure_at": now},
+        )
+    )
+
+
 def authenticate(session: Session, username: str, password: str) -> Principal | None:
-    """Return the person if the password matches an active account, else None (audited)."""
-    name = username.strip().lower()
-    user = session.exec(select(User).where(User.username == name)).first() if name else None
+    """The person if the password matches an active account, else None (see sign_in)."""
+    return sign_in(session, username, password).principal
+
+
+def sign_in(session: Session, username: str, password: str, *, now: datetime | None = None) -> SignIn:
+    """Sign in; every failure gets the same answer, and repeated failures a growing wait.
+
+    After FREE_ATTEMPTS failures for a user name (known or not, so the wait reveals nothing), each
+    further attempt must wait 1, 2, 4 ... seconds after the last failure, capped at MAX_DELAY_S: a
+    slow-down an attacker cannot turn into a permanent lock-out of a real user. The count lives
+    in the database, so reloading the page does not reset it; a successful sign-in clears it.
+    """
+    name = username.strip().lower()[:64] or "(blank)"
+    now = now or datetime.now(UTC)
+    wait = _throttle_wait(session, name, now)
+    if wait:
+        audit.record(session, actor=None, actor_name=name, action="sign_in_throttled", outcome="denied")
+        return SignIn(None, wait)
+    user = session.exec(select(User).where(User.username == name)).first()
     try:
         _hasher.verify(user.password_hash if user else _DUMMY_HASH, password)
         matched = user is not None and user.active
     except (VerifyMismatchError, VerificationError, InvalidHashError):
         matched = False
     if not matched:
-        audit.record(session, actor=None, actor_name=name or "(blank)", action="sign_in_failed", outcome="denied")
-        return None
+        _note_failure(session, name, now)
+        audit.record(session, actor=None, actor_name=name, action="sign_in_failed", outcome="denied")
+        return SignIn(None)
     if _hasher.check_needs_rehash(user.password_hash):
         user.password_hash = _hasher.hash(password)
         session.add(user)
+    throttle = session.get(SignInThrottle, name)
+    if throttle is not None:
+        session.delete(throttle)
     principal = principal_for(session, user)
     audit.record(session, actor=principal, action="sign_in")
-    return principal
+    return SignIn(principal)
 
 
 def create_user(session: Session, user_in: UserCreate, password: str, *, family_case_id: int | None = None) -> User:

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from planner.accounts import SIGN_IN_FAILED, authenticate
+from planner.accounts import sign_in
 from planner.db import unit_of_work
 from views.shared import engine, sign_in_as
 
@@ -20,9 +20,9 @@ with st.form("sign_in", enter_to_submit=True):
 
 if submitted:
     with unit_of_work(engine()) as session:
-        principal = authenticate(session, username, password)
-    if principal is None:
-        st.error(SIGN_IN_FAILED)
+        result = sign_in(session, username, password)
+    if result.principal is None:
+        st.error(result.message)
     else:
-        sign_in_as(principal)
+        sign_in_as(result.principal)
         st.rerun()

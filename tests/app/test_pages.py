@@ -54,6 +54,14 @@ def test_failed_sign_in_gives_one_generic_message(app_url, username, password):
     assert "user_id" not in at.session_state
 
 
+def test_repeated_failures_slow_down_even_after_a_reload(app_url):
+    for _ in range(3):
+        assert [e.value for e in signed_in("therapist2", "not the password").error] == [SIGN_IN_FAILED]
+    fresh = signed_in("therapist2", DEMO_PASSWORD)  # a new session, as after reloading the page
+    assert "user_id" not in fresh.session_state
+    assert "Too many attempts with this user name" in fresh.error[0].value
+
+
 def test_therapist_sees_my_cases_with_leon(app_url):
     at = signed_in("therapist")
     assert at.title[0].value == "My cases"
@@ -103,7 +111,9 @@ def test_supervisor_sees_team_cases(app_url):
 def test_family_sees_only_their_progress(app_url):
     at = signed_in("family")
     assert at.title[0].value == "Our progress"
-    assert [h.value for h in at.header] == ["What is going well", "What we are working on", "How safe and settled things feel", "What happens next"]
+    assert [h.value for h in at.header] == [
+        "What is going well", "Goals we have reached", "What we are working on", "How things are going", "What happens next"
+    ]
     shown = texts(at)
     assert "Mia" not in shown and "harm" not in shown.lower()
     # Staff pages are not registered for a family, so no URL reaches them (the services refuse anyway).

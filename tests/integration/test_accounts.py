@@ -71,3 +71,48 @@ def test_bad_account_input_is_refused_with_a_reason(alice):
     for bad in ({"username": "Has Space"}, {"role": "superuser"}, {"display_name": "bell\x07"}):
         with pytest.raises(ValidationError):
             UserCreate(**({"username": "ok", "display_name": "Ok", "role": "therapist"} | bad))
+
+
+@pytest.mark.parametrize("username", ["alice", "nobody-at-all"])
+def test_repeated_failures_bring_a_growing_wait_the_same_for_known_and_unknown_names(alice, username):
+    from datetime import UTC, datetime, timedelta
+
+    from planner.accounts import FREE_ATTEMPTS, MAX_DELAY_S, sign_in
+
+    clock = datetime(2026, 11, 25, 9, 0, tzinfo=UTC)
+
+    def attempt(password, after_seconds=0.0):
+        nonlocal clock
+        clock += timedelta(seconds=after_seconds)
+        with unit_of_work(alice) as session:
+            return sign_in(session, username, password, now=clock)
+
+    for _ in range(FREE_ATTEMPTS):
+        assert attempt("wrong password").wait_seconds == 0
+    throttled = attempt(PASSWORD)  # even the right password waits its turn
+    assert throttled.principal is None and throttled.wait_seconds == 1 and "wait 1 second" in throttled.message
+    waits = []
+    for _ in range(10):
+        assert attempt("wrong again", after_seconds=MAX_DELAY_S).wait_seconds == 0  # allowed, and fails
+        waits.append(attempt("wrong again").wait_seconds)
+    assert waits[:4] == [2, 4, 8, 16] and waits[-1] == MAX_DELAY_S  # grows, never past the cap
+    assert attempt(PASSWORD, after_seconds=30).wait_seconds == 30  # the wait counts down
+    with unit_of_work(alice) as session:
+        events = session.exec(select(AuditEvent.action).where(AuditEvent.actor == username)).all()
+    assert "sign_in_throttled" in events
+
+
+def test_a_successful_sign_in_clears_the_count(alice):
+    from datetime import UTC, datetime, timedelta
+
+    from planner.accounts import FREE_ATTEMPTS, sign_in
+    from planner.models import SignInThrottle
+
+    clock = datetime(2026, 11, 25, 9, 0, tzinfo=UTC)
+    for _ in range(FREE_ATTEMPTS):
+        with unit_of_work(alice) as session:
+            sign_in(session, "alice", "wrong password", now=clock)
+    with unit_of_work(alice) as session:
+        assert sign_in(session, "alice", PASSWORD, now=clock + timedelta(seconds=5)).principal is not None
+    with unit_of_work(alice) as session:
+        assert session.get(SignInThrottle, "alice") is None
