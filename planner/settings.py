@@ -12,6 +12,11 @@ DEFAULT_SQLITE_PATH = ROOT / "data" / "planner.db"
 SETTINGS = {
     "PLANNER_DATABASE_URL": "SQLAlchemy URL of the database; default sqlite:///data/planner.db",
     "PLANNER_DEMO_PASSWORD": "password given to the demo accounts by `python -m planner demo`",
+    "PLANNER_AUDIT_KEY": "key sealing the audit trail; default: the file data/audit.key",
+    "PLANNER_AUDIT_KEY_FILE": "where the audit key file lives, when PLANNER_AUDIT_KEY is not set",
+    "PLANNER_BENCH_POSTGRES_URL": "PostgreSQL URL for the PostgreSQL leg of make bench",
+    "PLANNER_TEST_DATABASE_URL": "PostgreSQL URL for make test-postgres",
+    "PLANNER_REQUIRE_BROWSER": "tests: fail, rather than skip, the browser tests when chromium is missing",
 }
 
 

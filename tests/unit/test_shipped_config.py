@@ -44,3 +44,11 @@ def test_streamlit_is_past_the_published_advisories():
     )
     major, minor, *_ = (int(x) for x in pins["streamlit"].split("."))
     assert (major, minor) >= (1, 54)  # 1.54.0 fixed the last six published advisories
+
+
+def test_every_environment_variable_the_code_reads_is_registered():
+    read = set()
+    for folder in ("planner", "views", "drivers", "goals", "bench", "tests"):
+        for path in (ROOT / folder).rglob("*.py"):
+            read |= set(re.findall(r"\b(PLANNER_[A-Z_]+)\b", path.read_text(encoding="utf-8")))
+    assert read - set(SETTINGS) == set()
