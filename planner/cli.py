@@ -1,4 +1,4 @@
-"""python -m planner: init (migrate), demo (load the demo caseload), user add, audit verify.
+"""python -m planner: init (migrate), demo (load the demo caseload), user add, audit verify, backup, restore.
 
 Passwords are read from a prompt or standard input, never from an argument (arguments show up
 in the process list and shell history).
@@ -11,12 +11,14 @@ import getpass
 import os
 import sys
 from datetime import date
+from pathlib import Path
 
 from pydantic import ValidationError
 from sqlmodel import select
 
 from planner import migrate
 from planner.accounts import AccountError, create_user, generate_password
+from planner.backup import BackupError
 from planner.db import DatabaseUnavailable, make_engine, unit_of_work
 from planner.models import ROLES, Team, UserCreate
 
@@ -43,6 +45,20 @@ def _parser() -> argparse.ArgumentParser:
     add.add_argument("--role", required=True, choices=ROLES)
     add.add_argument("--team", help="team name (therapists and supervisors)")
     add.add_argument("--case", type=int, help="case id (family accounts)")
+    backup = commands.add_parser(
+        "backup",
+        help="copy the SQLite database to a new file while the app runs",
+        description="Copy the SQLite database to PATH with SQLite's online backup, then check the copy. "
+        "For PostgreSQL use pg_dump (see README).",
+    )
+    backup.add_argument("path", help="a new file: an existing one is never overwritten")
+    restore = commands.add_parser(
+        "restore",
+        help="replace the SQLite database with a checked backup (stop the app first)",
+        description="Check PATH (integrity and schema revision), then replace the database's contents with it.",
+    )
+    restore.add_argument("path", help="a backup made by `python -m planner backup`")
+    restore.add_argument("--yes", action="store_true", help="do not ask for confirmation")
     audit = commands.add_parser("audit", help="check the audit trail", description="Check the audit trail.")
     audit_commands = audit.add_subparsers(dest="audit_command", required=True, metavar="ACTION")
     audit_commands.add_parser(
@@ -63,6 +79,33 @@ def _audit_verify() -> int:
         result = verify(session)
     print(result.detail)
     return 0 if result.first_bad_id is None else 1
+
+
+def _backup(args: argparse.Namespace) -> int:
+    from planner.backup import backup
+
+    revision = backup(make_engine(), Path(args.path))
+    print(f"Backed up to {args.path} (integrity ok, schema revision {revision}).")
+    return 0
+
+
+def _restore(args: argparse.Namespace) -> int:
+    from alembic.script import ScriptDirectory
+
+    from planner.backup import check_file, restore
+
+    engine = make_engine()
+    head = ScriptDirectory.from_config(migrate.alembic_config(str(engine.url))).get_current_head()
+    check_file(Path(args.path))
+    if not args.yes:
+        if not sys.stdin.isatty():
+            raise BackupError("Restoring replaces everything in the database: add --yes to confirm.")
+        if input(f"Replace everything in {engine.url.database} with {args.path}? Type yes: ").strip() != "yes":
+            print("Nothing changed.")
+            return 1
+    revision = restore(engine, Path(args.path), head_revision=head)
+    print(f"Restored from {args.path} (integrity ok, schema revision {revision}).")
+    return 0
 
 
 def _read_password() -> str:
@@ -127,8 +170,15 @@ def main(argv: list[str] | None = None) -> int:
             return _demo()
         if args.command == "audit":
             return _audit_verify()
+        if args.command == "backup":
+            return _backup(args)
+        if args.command == "restore":
+            return _restore(args)
         return _user_add(args)
     except DatabaseUnavailable as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
+    except BackupError as error:
         print(f"error: {error}", file=sys.stderr)
         return 1
     except (AccountError, ValidationError) as error:

@@ -285,7 +285,7 @@ LEON_DRIVERS = (
      "poor_sexual_knowledge",
      "Leon has had no sex or relationships education at home and missed it at school. He did not "
      "know the names of private parts or what consent means, and called the harm 'a game'.",
-     "Learning about bodies, privacy and asking first",
+     "Learning about our bodies and asking first",
      "Assessment session: could not name private parts or say which touching is not OK. Said 'I "
      "didn't think it was wrong, she didn't say no'.",
      "Curious and keen to learn; asks good questions in sessions."),
@@ -401,7 +401,7 @@ LEON_GOALS = (
      "Special time with Dad most days", 1.5, "met", 1, ["warmth"]),
     ("Leon can explain consent and body boundaries in his own words",
      "Leon explains the body safety rules and consent to the therapist and to Dad without prompts",
-     "Knowing about bodies, privacy and asking first", 1.5, "met", 2, ["knowledge"]),
+     "Knowing about our bodies and asking first", 1.5, "met", 2, ["knowledge"]),
     ("Dad can say what happened was harmful, and why",
      "Gary describes the harm and the safety plan to the social worker without minimising",
      "Dad understanding what happened and how to help", 1.0, "open", 0, ["minimisation", "sister"]),
@@ -845,7 +845,7 @@ NEEDS: dict[str, NeedSpec] = {
         ("{yp}'s poor knowledge of bodies, consent and boundaries", "{yp} does not understand consent or body boundaries"),
         "{yp} has had little sex and relationships education and could not explain consent or which "
         "touching is not OK.",
-        "Learning about bodies, privacy and asking first",
+        "Learning about our bodies and asking first",
         "Assessment: could not name private parts or explain consent; said '{victim} didn't say no'.",
         "Curious and asks good questions in sessions.",
         (3, "Doesn't understand consent -> did not see the harm as wrong"),
@@ -859,7 +859,7 @@ NEEDS: dict[str, NeedSpec] = {
          ("{yp} and {carer} go through the 'growing up' booklet together", "{yp} and {carer}")),
         ("{yp} can explain consent and body boundaries in {his} own words",
          "Explains the body safety rules and consent without prompts to the therapist and {carer}",
-         "Knowing about bodies, privacy and asking first"),
+         "Knowing about our bodies and asking first"),
     ),
     "poor_emotional_regulation": NeedSpec(
         "individual", 3,
@@ -920,7 +920,7 @@ NEEDS: dict[str, NeedSpec] = {
         "individual", 4,
         ("{yp} denies or plays down what {he} did", "{yp} says it 'wasn't a big deal'"),
         "{yp} accepts something happened but says it was {victim}'s idea or 'not a big deal'.",
-        "Being able to talk honestly about what happened",
+        "Being able to talk about what happened",
         "Police interview and first sessions: shifts blame, gets angry when pressed.",
         "Has admitted more detail as trust has grown.",
         (2, "Not owning the harm -> no reason to change"),
@@ -932,13 +932,13 @@ NEEDS: dict[str, NeedSpec] = {
          ("{yp} tells {carer} what happened without blaming {victim}", "{yp}")),
         ("{yp} takes responsibility for the harm and understands its impact",
          "Completes clarification work; {his} account matches the referral",
-         "Being able to talk honestly about what happened"),
+         "Being able to talk about what happened"),
     ),
     "limited_victim_awareness": NeedSpec(
         "individual", 3,
         ("{yp} has little sense of how {victim} was affected", "Limited understanding of the impact on {victim}"),
         "{yp} struggles to imagine how the harm felt for {victim} and focuses on the trouble it caused {him}.",
-        "Understanding how other people feel",
+        "Knowing how other people feel",
         "Says 'it's me that's been punished'; could not name any effect on {victim}.",
         "Shows empathy for animals and younger cousins.",
         (2, "Can't see the impact -> little to stop {him}"),
@@ -1803,7 +1803,7 @@ def _generic_plan(
     # ---- overarching goals
     goal_specs = [("No further harmful sexual behaviour",
                    "No new incident reported by family, school or social care for the rest of treatment",
-                   "Keeping everyone safe", 3.0, [k for k in ranked if NEEDS[k].behaviour][:3] or ranked[:2])]
+                   "Making sure everyone stays safe", 3.0, [k for k in ranked if NEEDS[k].behaviour][:3] or ranked[:2])]
     seen_texts = {goal_specs[0][0]}
     for key in ranked:
         spec = NEEDS[key]
@@ -2191,4 +2191,145 @@ def load_demo(session: Session, *, password: str, today: date | None = None) -> 
     session.add(FamilyAccess(account_id=users[FAMILY_USERNAME].id, case_id=cases[0].id))
     audit.add(session, AuditEvent(actor="system", action="demo_loaded", object_type="demo"))
     session.flush()
+    _add_gas_history(session, cases, today)
+    _publish_family_summaries(session, cases, today)
     return True
+
+
+# =========================================================================== Goal Attainment Scaling
+
+# Leon's overarching goals (in LEON_GOALS order): five levels (-2..+2) and the weekly score path as
+# (from week, score). Scores rise from -2/-1 at intake to 0/+1 late on, with the dip after the row
+# at grandmother's birthday in weeks 8-10; the last score is the goal's gas_score in LEON_GOALS.
+LEON_GAS = (
+    (("A further incident of harmful sexual behaviour",
+      "No incident, but worrying behaviour or a supervision lapse",
+      "No new incident reported by family, school or social care",
+      "No incident, and Leon can name his warning signs and who he would tell",
+      "No incident, and the family run the safety plan without the therapist"),
+     ((1, -1), (6, 0), (8, -1), (11, 0), (18, 1))),
+    (("Children regularly left unsupervised at visits",
+      "Supervision plan kept at some visits only",
+      "Plan kept at every visit for 8 weeks (grandmother and Claire confirm)",
+      "Plan kept at every visit, and Dad sets it up without prompting",
+      "Dad adapts the plan himself for new situations (parties, holidays)"),
+     ((1, -2), (3, -1), (8, -2), (10, -1), (13, 0), (18, 1))),
+    (("No one-to-one time, or contact mostly telling off",
+      "One-to-one time on one or two days a week",
+      "At least 15 minutes on 5 days a week for 6 weeks, logged by Dad",
+      "Most days, and Dad praises Leon without prompting",
+      "Daily, and Leon and Dad both say they enjoy it"),
+     ((1, -2), (4, -1), (13, 0), (21, 1))),
+    (("Cannot name private parts or say what consent is",
+      "Names the body safety rules only with prompts",
+      "Explains the body safety rules and consent without prompts",
+      "Explains them to Dad as well, in his own words",
+      "Uses them in real situations and can say why they matter"),
+     ((1, -2), (6, -1), (11, 0), (19, 1), (21, 2))),
+    (("Describes the harm as 'messing about' and blames the referral",
+      "Accepts the harm happened but plays down its effect on Mia",
+      "Describes the harm and the safety plan to the social worker without minimising",
+      "Explains to family members why the plan matters",
+      "Talks with Leon about what happened and keeping everyone safe"),
+     ((1, -2), (6, -1), (8, -2), (11, -1), (16, 0))),
+)
+GAS_FIRST_GOAL_LEVELS = (
+    "A further incident of harmful sexual behaviour",
+    "No incident, but worrying behaviour or a supervision lapse",
+    "No new incident reported by family, school or social care",
+    "No incident, and the young person can name warning signs and who to tell",
+    "No incident, and the family keep the safety plan going on their own",
+)
+
+
+def _add_gas_history(session: Session, cases: list[Case], today: date) -> None:
+    """GAS levels and a weekly GAS score for every overarching goal of the demo cases.
+
+    Each goal is scored in every week that has an overall rating (its reviewed weeks), rising from
+    -2/-1 early on towards its final score; the goal's gas_score becomes its latest weekly score.
+    Deterministic: each goal draws from its own seeded generator.
+    """
+    import json
+
+    from sqlalchemy import func, update
+
+    from planner.models import GasScore
+
+    case_ids = [c.id for c in cases]
+    last_week = dict(
+        session.exec(
+            select(Rating.case_id, func.max(Rating.week))
+            .where(Rating.case_id.in_(case_ids), Rating.subject == "overall")
+            .group_by(Rating.case_id)
+        ).all()
+    )
+    goals = session.exec(
+        select(Goal).where(Goal.case_id.in_(case_ids), Goal.level == "overarching").order_by(Goal.case_id, Goal.id)
+    ).all()
+    by_case: dict[int, list[Goal]] = {}
+    for goal in goals:
+        by_case.setdefault(goal.case_id, []).append(goal)
+    rows: list[dict] = []
+    for case in cases:
+        weeks = last_week.get(case.id, 0)
+        for index, goal in enumerate(by_case.get(case.id, [])):
+            if case.alias == LEON and index < len(LEON_GAS):
+                levels, path = LEON_GAS[index]
+                scores = {w: next(s for start, s in reversed(path) if start <= w) for w in range(1, weeks + 1)}
+            else:
+                rng = random.Random(f"{SEED}:gas:{case.alias}:{index}")
+                if index == 0:
+                    levels = GAS_FIRST_GOAL_LEVELS
+                else:
+                    levels = (
+                        "No change yet, or things have gone backwards",
+                        "Some steps taken, but not yet reliable",
+                        goal.criterion or goal.text,
+                        "Met, and kept up without prompting",
+                        "Met early, and the family keep it going on their own",
+                    )
+                progress = weeks / max(1, case.planned_weeks)
+                begin = rng.choice((-2, -1))
+                final = goal.gas_score
+                if final is None:  # an open case not yet scored: a little progress, in step with the plan
+                    final = begin if progress < 0.3 else (min(begin + 1, 0) if progress < 0.6 else rng.choice((0, 0, 1)))
+                if index == 0 and final > -2:
+                    begin = -1  # -2 on the first goal means a further incident: only where there was one
+                begin = min(begin, final) if goal.status != "not_met" else max(begin, final)
+                shape = rng.uniform(0.8, 1.6)  # scores move later in some goals than others
+                scores = {}
+                for w in range(1, weeks + 1):
+                    share = 1.0 if weeks == 1 else ((w - 1) / (weeks - 1)) ** shape
+                    scores[w] = max(-2, min(2, round(begin + (final - begin) * share)))
+            if not scores:
+                continue
+            for w, s in scores.items():
+                recorded = min(_at(_week_end(case.start_date, w) - timedelta(days=1), 13), _at(today - timedelta(days=1), 13))
+                rows.append(dict(case_id=case.id, goal_id=goal.id, week=w, score=s, recorded_by=case.therapist_id,
+                                 recorded_at=recorded))
+            session.execute(
+                update(Goal).where(Goal.id == goal.id).values(
+                    gas_levels=json.dumps(list(levels), ensure_ascii=False), gas_score=scores[max(scores)]
+                )
+            )
+    if rows:
+        session.execute(GasScore.__table__.insert(), rows)
+    session.flush()
+
+
+# =========================================================================== family summaries
+
+
+def _publish_family_summaries(session: Session, cases: list[Case], today: date) -> None:
+    """A published family summary for every open case, as its therapist shared it yesterday evening.
+
+    Built by the family allow-list (planner.family), so the `family` account sees Leon's at once.
+    """
+    from planner.family import build_family_summary, new_snapshot
+
+    shared_on = today - timedelta(days=1)
+    for case in cases:
+        if case.status == "open":
+            summary = build_family_summary(session, case.id, today=shared_on)
+            session.add(new_snapshot(summary, case_id=case.id, published_by=case.therapist_id, published_at=_at(shared_on, 17)))
+    session.flush()

@@ -25,9 +25,12 @@ def test_role_landing_page(server, page, username, heading, width, must_show):
     expect(p.get_by_text(must_show).first).to_be_visible()
     grids = p.get_by_test_id("stDataFrame")
     if grids.count():
-        # Glide's grid draws on a canvas once it knows its width; its accessible cells appear with it.
-        expect(grids.first.get_by_role("gridcell").first).to_be_visible(timeout=30_000)
-        p.wait_for_function("() => document.querySelector('[data-testid=stDataFrame]').getBoundingClientRect().width > 400")
+        # Glide's grid draws on a canvas once it knows its width: wait for that, as a reader would.
+        p.wait_for_function(
+            "() => { const g = document.querySelector('[data-testid=stDataFrame]');"
+            " return g && g.getBoundingClientRect().width > 400 && g.querySelector('canvas'); }",
+            timeout=60_000,
+        )
     p.wait_for_load_state("networkidle")
     browser_page.screenshot(f"{username}-landing")
     assert browser_page.foreign_requests() == []
