@@ -40,6 +40,8 @@ elif user.role in ("therapist", "supervisor"):
         home = st.Page("views/caseload.py", title="Team cases", icon=":material/groups:", default=True)
         pages = {"Team": [home], "Cases": case_pages}
 elif user.role == "family":
+    # On a family's own phone the tab should not announce what kind of service this is.
+    st.set_page_config(page_title="Our progress")
     pages = [st.Page("views/family_progress.py", title="Our progress", icon=":material/sunny:", default=True)]
 else:
     pages = [st.Page("views/accounts.py", title="Accounts", icon=":material/manage_accounts:", default=True)]

@@ -106,6 +106,13 @@ def _note_failure(session: Session, name: str, now: datetime) -> None:
     )
 
 
+def clear_throttle(session: Session, username: str) -> None:
+    """Forget failed sign-ins for a user name (after a successful sign-in or a password reset)."""
+    row = session.get(SignInThrottle, username)
+    if row is not None:
+        session.delete(row)
+
+
 def authenticate(session: Session, username: str, password: str) -> Principal | None:
     """The person if the password matches an active account, else None (see sign_in)."""
     return sign_in(session, username, password).principal
@@ -138,9 +145,7 @@ def sign_in(session: Session, username: str, password: str, *, now: datetime | N
     if _hasher.check_needs_rehash(user.password_hash):
         user.password_hash = _hasher.hash(password)
         session.add(user)
-    throttle = session.get(SignInThrottle, name)
-    if throttle is not None:
-        session.delete(throttle)
+    clear_throttle(session, name)
     principal = principal_for(session, user)
     audit.record(session, actor=principal, action="sign_in")
     return SignIn(principal)

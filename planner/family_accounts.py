@@ -24,7 +24,7 @@ from sqlmodel import Session, select
 
 from planner import audit
 from planner.access import Action, Principal
-from planner.accounts import hash_password
+from planner.accounts import clear_throttle, hash_password
 from planner.errors import InvalidInput, StaleEdit
 from planner.guard import check
 from planner.models import Case, FamilyAccess, User, UserCreate
@@ -147,6 +147,7 @@ def reset_family_password(session: Session, user: Principal, case_id: int, *, ve
     login = _existing(session, case_id)
     password = generate_family_password()
     _save(session, login, version, password_hash=hash_password(password), active=True)
+    clear_throttle(session, login.username)  # a fresh password starts with a clean slate
     audit.record(session, actor=user, action="password_reset", object_type="account", object_id=login.account_id, case_id=case_id)
     return IssuedPassword(login.username, password)
 

@@ -144,3 +144,14 @@ def test_therapist_publishes_after_a_preview_and_the_family_sees_it(server, page
     expect(family.page.get_by_text("You have all worked so hard. See you on Monday!")).to_be_visible()
     assert re.search(r"Shared by your therapist on", family.page.locator("body").inner_text())
     assert browser_page.foreign_requests() == [] and family.foreign_requests() == []
+
+
+def test_the_family_tab_title_is_discreet(server, page):
+    from tests.e2e.test_sign_in_and_case import sign_in
+
+    browser_page = page(390, 844)
+    p = browser_page.page
+    sign_in(p, server, "family")
+    expect(p.get_by_role("heading", name="Our progress")).to_be_visible(timeout=30_000)
+    p.wait_for_function("() => document.title === 'Our progress'")
+    assert "MST" not in p.title() and "PSB" not in p.title()

@@ -640,3 +640,22 @@ def test_generated_passwords_are_readable_aloud_and_varied():
     passwords = {generate_family_password() for _ in range(200)}
     assert len(passwords) == 200 and all(len(p) >= 10 for p in passwords)
     assert all(re.fullmatch(r"([a-z]+-){3}\d{3}", p) for p in passwords)
+
+
+def test_a_password_reset_clears_the_sign_in_wait(demo_engine):
+    from planner.accounts import FREE_ATTEMPTS, sign_in
+
+    therapist = person(demo_engine, "therapist")
+    kai = case_id(demo_engine, "Kai")
+    with unit_of_work(demo_engine) as session:
+        issued = create_family_login(session, therapist, kai)
+    for _ in range(FREE_ATTEMPTS + 1):
+        with unit_of_work(demo_engine) as session:
+            sign_in(session, issued.username, "forgotten it")
+    with unit_of_work(demo_engine) as session:
+        assert sign_in(session, issued.username, issued.password).wait_seconds > 0
+        login = family_login(session, therapist, kai)
+    with unit_of_work(demo_engine) as session:
+        fresh = reset_family_password(session, therapist, kai, version=login.version)
+    with unit_of_work(demo_engine) as session:
+        assert sign_in(session, fresh.username, fresh.password).principal is not None
