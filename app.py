@@ -8,7 +8,7 @@ from planner.db import DatabaseUnavailable
 from views.shared import ROLE_LABELS, current_user, engine, md, sign_out
 
 # A local favicon: a ":material/...:" or emoji page icon is fetched from a third-party server.
-DEEP_LINKS = ("case_overview", "driver_map", "plan", "timeline", "family_sharing")
+DEEP_LINKS = ("case_overview", "driver_map", "plan", "weekly_review", "timeline", "family_sharing")
 
 st.set_page_config(page_title="MST-PSB Planner", page_icon=str(Path(__file__).parent / "data" / "favicon.png"), layout="wide")
 
@@ -31,6 +31,7 @@ elif user.role in ("therapist", "supervisor"):
         st.Page("views/case_overview.py", title="Case overview", icon=":material/description:"),
         st.Page("views/driver_map.py", title="Driver map", icon=":material/hub:"),
         st.Page("views/plan.py", title="Plan", icon=":material/checklist:"),
+        st.Page("views/weekly_review.py", title="Weekly review", icon=":material/event_note:"),
         st.Page("views/timeline.py", title="Timeline and progress", icon=":material/timeline:"),
         st.Page("views/family_sharing.py", title="Family summary", icon=":material/family_restroom:"),
     ]
