@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from sqlalchemy import update
 from sqlmodel import Session, select
 
 from drivers.catalogue import load_catalogue
@@ -20,8 +19,9 @@ from drivers.validation import has_control_characters, validate_driver_fields, v
 from goals.timeline import plan_week
 from planner import audit
 from planner.access import Action, Principal, is_allowed
-from planner.errors import InvalidInput, StaleEdit
+from planner.errors import InvalidInput
 from planner.guard import NotFound, check
+from planner.versioned import versioned_update
 from planner.models import (
     Case,
     Driver,
@@ -253,7 +253,7 @@ def update_driver(session: Session, user: Principal, case_id: int, driver_id: in
     errors = _validate(fields)
     if errors:
         raise InvalidInput(errors)
-    _versioned_update(session, Driver, driver_id, version, _values(fields), "driver")
+    versioned_update(session, Driver, driver_id, version, _values(fields), "driver")
     audit.record(session, actor=user, action="update", object_type="driver", object_id=driver_id, case_id=case_id)
 
 
@@ -266,7 +266,7 @@ def archive_driver(session: Session, user: Principal, case_id: int, driver_id: i
         raise InvalidInput({"reason": "Please say why this driver is being archived."})
     if len(reason) > 500:
         raise InvalidInput({"reason": "Please keep the reason to 500 characters or fewer."})
-    _versioned_update(
+    versioned_update(
         session, Driver, driver_id, version, {"archived_at": utcnow(), "archived_by": user.id, "archive_reason": reason}, "driver"
     )
     audit.record(session, actor=user, action="archive", object_type="driver", object_id=driver_id, case_id=case_id)
@@ -277,7 +277,7 @@ def restore_driver(session: Session, user: Principal, case_id: int, driver_id: i
     driver = session.get(Driver, driver_id)
     if driver is None or driver.case_id != case_id or driver.archived_at is None:
         raise NotFound("That driver is not archived in this case.")
-    _versioned_update(session, Driver, driver_id, version, {"archived_at": None, "archived_by": None, "archive_reason": None}, "driver")
+    versioned_update(session, Driver, driver_id, version, {"archived_at": None, "archived_by": None, "archive_reason": None}, "driver")
     audit.record(session, actor=user, action="restore", object_type="driver", object_id=driver_id, case_id=case_id)
 
 
@@ -301,7 +301,7 @@ def archive_link(session: Session, user: Principal, case_id: int, link_id: int, 
     link = session.get(DriverLink, link_id)
     if link is None or link.case_id != case_id or link.archived_at is not None:
         raise NotFound("That link is not in this case any more.")
-    _versioned_update(session, DriverLink, link_id, version, {"archived_at": utcnow()}, "link")
+    versioned_update(session, DriverLink, link_id, version, {"archived_at": utcnow()}, "link")
     audit.record(session, actor=user, action="archive", object_type="driver_link", object_id=link_id, case_id=case_id)
 
 
@@ -313,14 +313,3 @@ def driver_map_for_edit(session: Session, case_id: int) -> tuple[list[MapDriver]
         [MapDriver(d.id, d.name, d.system, d.kind, d.rating, d.changeability, d.prioritised, d.status) for d in drivers],
         [MapLink(k.source_driver_id, k.target_driver_id, k.strength, k.note) for k in links],
     )
-
-
-def _versioned_update(session: Session, table, row_id: int, version: int, values: dict, what: str) -> None:
-    changed = session.execute(
-        update(table).where(table.id == row_id, table.version == version).values(**values, version=table.version + 1)
-    ).rowcount
-    if changed != 1:
-        raise StaleEdit(
-            f"Someone else saved this {what} after you opened it, so your change was not saved. "
-            "Reload to see their version, then make your change again."
-        )

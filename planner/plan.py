@@ -33,7 +33,7 @@ from goals.validation import (
 from planner import audit
 from planner.access import Action, Principal, is_allowed
 from planner.errors import InvalidInput, StaleEdit
-from planner.fit_circle import _versioned_update
+from planner.versioned import versioned_update
 from planner.guard import NotFound, check
 from planner.models import (
     GOAL_STATUSES,
@@ -580,7 +580,7 @@ def update_intervention(
     check(session, user, Action.EDIT, case_id)
     _intervention(session, case_id, intervention_id)
     values, driver_ids = _intervention_values(session, case_id, fields)
-    _versioned_update(session, Intervention, intervention_id, version, values, "intervention")
+    versioned_update(session, Intervention, intervention_id, version, values, "intervention")
     _replace_links(session, InterventionDriver, InterventionDriver.intervention_id, intervention_id, driver_ids)
     audit.record(session, actor=user, action="update", object_type="intervention", object_id=intervention_id, case_id=case_id)
 
@@ -622,7 +622,7 @@ def update_outcome(session: Session, user: Principal, case_id: int, outcome_id: 
     if row is None or row.case_id != case_id:
         raise NotFound("That desired outcome is not in this case.")
     values = _outcome_values(session, case_id, fields)
-    _versioned_update(session, DesiredOutcome, outcome_id, version, values, "desired outcome")
+    versioned_update(session, DesiredOutcome, outcome_id, version, values, "desired outcome")
     audit.record(session, actor=user, action="update", object_type="desired_outcome", object_id=outcome_id, case_id=case_id)
 
 
@@ -692,7 +692,7 @@ def update_goal(session: Session, user: Principal, case_id: int, goal_id: int, f
     check(session, user, Action.EDIT, case_id)
     _overarching_goal(session, case_id, goal_id)
     values, driver_ids = _goal_values(session, case_id, fields)
-    _versioned_update(session, Goal, goal_id, version, values, "goal")
+    versioned_update(session, Goal, goal_id, version, values, "goal")
     _replace_links(session, GoalDriver, GoalDriver.goal_id, goal_id, driver_ids)
     audit.record(session, actor=user, action="update", object_type="goal", object_id=goal_id, case_id=case_id)
 
@@ -777,7 +777,7 @@ def update_rule(session: Session, user: Principal, case_id: int, rule_id: int, f
     check(session, user, Action.EDIT, case_id)
     _live_rule(session, case_id, rule_id)
     values, driver_ids = _rule_values(session, case_id, fields)
-    _versioned_update(session, SafetyRule, rule_id, version, values, "safety rule")
+    versioned_update(session, SafetyRule, rule_id, version, values, "safety rule")
     _replace_links(session, SafetyRuleDriver, SafetyRuleDriver.rule_id, rule_id, driver_ids)
     audit.record(session, actor=user, action="update", object_type="safety_rule", object_id=rule_id, case_id=case_id)
 
@@ -786,5 +786,5 @@ def archive_rule(session: Session, user: Principal, case_id: int, rule_id: int, 
     """Take a rule out of the safety plan, keeping it (listed as archived); who and when are audited."""
     check(session, user, Action.ARCHIVE, case_id)
     _live_rule(session, case_id, rule_id)
-    _versioned_update(session, SafetyRule, rule_id, version, {"archived_at": utcnow()}, "safety rule")
+    versioned_update(session, SafetyRule, rule_id, version, {"archived_at": utcnow()}, "safety rule")
     audit.record(session, actor=user, action="archive", object_type="safety_rule", object_id=rule_id, case_id=case_id)

@@ -48,5 +48,5 @@ if chosen is not None:
         except (AccountRuleError, StaleEdit) as error:
             st.error(md(error))
         else:
-            st.toast(f"{label}d {row['username']}.")
+            st.toast(md(f"{label}d {row['username']}."))
             st.rerun()

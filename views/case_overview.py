@@ -21,7 +21,15 @@ except AccessDenied:
 
 case = view.case
 st.title(md(f"{case.alias}, {case.age}"))
-st.page_link("views/driver_map.py", label="Driver map", icon=":material/hub:", query_params={"case": str(case.id)})
+CASE_PAGES = [
+    ("views/driver_map.py", "Driver map", ":material/hub:"),
+    ("views/plan.py", "Plan", ":material/checklist:"),
+    ("views/weekly_review.py", "Weekly review", ":material/event_note:"),
+    ("views/timeline.py", "Timeline and progress", ":material/timeline:"),
+    ("views/family_sharing.py", "Family summary", ":material/family_restroom:"),
+]
+for column, (page, label, icon) in zip(st.columns(len(CASE_PAGES)), CASE_PAGES):
+    column.page_link(page, label=label, icon=icon, query_params={"case": str(case.id)})
 st.caption(
     md(
         f"{week_label(case.week, case.planned_weeks)} · started {readable_date(case.start_date)} · "

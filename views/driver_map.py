@@ -210,7 +210,7 @@ def saved(message: str) -> None:
 
 
 if message := st.session_state.pop("driver_map_toast", None):
-    st.toast(message, icon=":material/check_circle:")
+    st.toast(md(message), icon=":material/check_circle:")  # toasts render markdown: names are user text
 
 st.divider()
 tab_add, tab_edit, tab_links, tab_archived = st.tabs(["Add a driver", "Edit a driver", "Links", f"Archived ({len(data.archived)})"])
@@ -251,6 +251,8 @@ with tab_edit:
         chosen = st.selectbox("Driver", list(by_id), format_func=lambda i: f"{SYSTEM_LABELS[by_id[i].system]} · {by_id[i].name}", index=None, placeholder="Choose a driver to edit", key="edit_choice")
         if chosen is not None:
             record = by_id[chosen]
+            if stale := st.session_state.pop("driver_map_stale", None):
+                st.error(md(stale) + " The form below now shows the version they saved: make your change again.")
             # Keep the version seen when the form opened: a later save by someone else is detected.
             version_key = f"edit_version_{chosen}"
             st.session_state.setdefault(version_key, record.version)
@@ -269,12 +271,10 @@ with tab_edit:
                 except InvalidInput as error:
                     show_errors(error)
                 except StaleEdit as error:
-                    st.error(md(error))
-                    st.caption("The version saved now:")
-                    st.json({"name": record.name, "rating": record.rating, "changeability": record.changeability, "prioritised": record.prioritised, "status": record.status}, expanded=True)
-                    if st.button("Load their version and edit again"):
-                        del st.session_state[version_key]
-                        st.rerun()
+                    # Reopen the form on the version the other person saved, and say why.
+                    del st.session_state[version_key]
+                    st.session_state["driver_map_stale"] = str(error)
+                    st.rerun()
                 except NotFound as error:
                     st.error(md(error))
                 else:
