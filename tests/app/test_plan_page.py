@@ -9,7 +9,7 @@ from streamlit.testing.v1 import AppTest
 from planner.db import make_engine, unit_of_work
 from planner.models import Case, Driver, GasScore, Goal, Intervention, SafetyRule, User
 from tests import factories
-from tests.conftest import DEMO_PASSWORD
+from tests.helpers import open_case_page
 
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
 PAGE = "views/plan.py"
@@ -25,14 +25,7 @@ def leon(demo_sqlite_url, monkeypatch):
 
 
 def open_plan(username: str, case_id: int) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=60).run()
-    at.text_input[0].input(username)
-    at.text_input[1].input(DEMO_PASSWORD)
-    at.button[0].click().run()
-    at.query_params["case"] = str(case_id)
-    at.switch_page(PAGE).run()
-    assert not at.exception, at.exception
-    return at
+    return open_case_page(username, PAGE, case_id)
 
 
 def submit(at: AppTest, label: str, index: int = 0) -> AppTest:

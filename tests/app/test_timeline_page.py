@@ -8,7 +8,7 @@ from streamlit.testing.v1 import AppTest
 
 from planner.db import make_engine, unit_of_work
 from planner.models import Case, GasScore
-from tests.conftest import DEMO_PASSWORD
+from tests.helpers import open_case_page
 
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
 
@@ -21,14 +21,7 @@ def leon(demo_sqlite_url, monkeypatch):
 
 
 def open_timeline(username: str, case_id: int) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=60).run()
-    at.text_input[0].input(username)
-    at.text_input[1].input(DEMO_PASSWORD)
-    at.button[0].click().run()
-    at.query_params["case"] = str(case_id)
-    at.switch_page("views/timeline.py").run()
-    assert not at.exception, at.exception
-    return at
+    return open_case_page(username, "views/timeline.py", case_id)
 
 
 def test_leons_timeline_shows_phases_charts_and_flags(leon):

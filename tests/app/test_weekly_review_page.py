@@ -12,6 +12,7 @@ from planner.db import make_engine, unit_of_work
 from planner.models import Case, Driver, Goal, Rating, User, WeeklyReview
 from planner.weekly_review import NewGoal, ReviewContent, save_draft, submit_review
 from tests.conftest import DEMO_PASSWORD, TODAY
+from tests.helpers import open_case_page
 
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
 PAGE = "views/weekly_review.py"
@@ -33,14 +34,7 @@ def leon(demo_sqlite_url, monkeypatch):
 
 
 def open_page(username: str, case_id: int) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=60).run()
-    at.text_input[0].input(username)
-    at.text_input[1].input(DEMO_PASSWORD)
-    at.button[0].click().run()
-    at.query_params["case"] = str(case_id)
-    at.switch_page(PAGE).run()
-    assert not at.exception, at.exception
-    return at
+    return open_case_page(username, PAGE, case_id)
 
 
 def key(case_id: int, name: str) -> str:

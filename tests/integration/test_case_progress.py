@@ -7,24 +7,16 @@ from sqlmodel import func, select
 from goals.on_track import DRIVER_NOT_IMPROVING, GOAL_NOT_MET_TWICE, GOAL_UNMET_NEAR_END, REVIEW_OVERDUE, all_flags
 from goals.timeline import plan_week
 from planner.access import AccessDenied
-from planner.accounts import principal_for
 from planner.case_progress import case_states, progress_view, set_phase_lengths
 from planner.db import unit_of_work
 from planner.errors import InvalidInput, StaleEdit
-from planner.models import Case, User, WeeklyReview
+from planner.models import Case, WeeklyReview
 from tests.conftest import TODAY
+from tests.helpers import case_id, person
 
 pytestmark = pytest.mark.db
 
 
-def person(engine, username):
-    with unit_of_work(engine) as session:
-        return principal_for(session, session.exec(select(User).where(User.username == username)).one())
-
-
-def case_id(engine, alias):
-    with unit_of_work(engine) as session:
-        return session.exec(select(Case.id).where(Case.alias == alias)).one()
 
 
 @pytest.fixture

@@ -5,19 +5,15 @@ from sqlalchemy import event
 from sqlmodel import select
 
 from planner.access import AccessDenied
-from planner.accounts import principal_for
 from planner.cases import case_overview, caseload
 from planner.db import unit_of_work
 from planner.family import published_family_summary
-from planner.models import AuditEvent, Case, Participant, ReferralBehaviour, User
+from planner.models import AuditEvent, Case, Participant, ReferralBehaviour
 from tests.conftest import TODAY
+from tests.helpers import person
 
 pytestmark = pytest.mark.db
 
-
-def person(engine, username):
-    with unit_of_work(engine) as session:
-        return principal_for(session, session.exec(select(User).where(User.username == username)).one())
 
 
 def leon_id(engine) -> int:

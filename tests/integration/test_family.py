@@ -66,6 +66,7 @@ from planner.models import (
 from planner.reports.family_pdf import family_summary_pdf
 from planner.reports.readability import fk_grade
 from tests.conftest import TODAY
+from tests.helpers import case_id, person
 
 pytestmark = pytest.mark.db
 
@@ -207,14 +208,6 @@ def leaks(text: str, planted: Planted | None = None) -> list[str]:
 # --------------------------------------------------------------------------- helpers
 
 
-def person(engine, username: str):
-    with unit_of_work(engine) as session:
-        return principal_for(session, session.exec(select(User).where(User.username == username)).one())
-
-
-def case_id(engine, alias: str) -> int:
-    with unit_of_work(engine) as session:
-        return session.exec(select(Case.id).where(Case.alias == alias)).one()
 
 
 @pytest.fixture

@@ -9,7 +9,6 @@ from drivers.analysis import leverage_ranking
 from drivers.catalogue import load_catalogue
 from drivers.history import map_at_week
 from planner.access import AccessDenied
-from planner.accounts import principal_for
 from planner.db import unit_of_work
 from planner.errors import InvalidInput, StaleEdit
 from planner.fit_circle import (
@@ -22,15 +21,12 @@ from planner.fit_circle import (
     restore_driver,
     update_driver,
 )
-from planner.models import AuditEvent, Case, Driver, User
+from planner.models import AuditEvent, Case, Driver
 from tests.conftest import TODAY
+from tests.helpers import person
 
 pytestmark = pytest.mark.db
 
-
-def person(engine, username):
-    with unit_of_work(engine) as session:
-        return principal_for(session, session.exec(select(User).where(User.username == username)).one())
 
 
 @pytest.fixture

@@ -13,26 +13,11 @@ from hypothesis import strategies as st
 from sqlmodel import func, select
 
 from planner.access import AccessDenied
-from planner.accounts import principal_for
 from planner.db import unit_of_work
 from planner.errors import InvalidInput, StaleEdit
 from planner.fit_circle import archive_driver, driver_map
 from planner.guard import NotFound
-from planner.models import (
-    AuditEvent,
-    Case,
-    DesiredOutcome,
-    Driver,
-    GasScore,
-    Goal,
-    GoalDriver,
-    Intervention,
-    InterventionDriver,
-    Participant,
-    SafetyRule,
-    SafetyRuleDriver,
-    User,
-)
+from planner.models import AuditEvent, Case, DesiredOutcome, Driver, GasScore, Goal, GoalDriver, Intervention, InterventionDriver, Participant, SafetyRule, SafetyRuleDriver
 from planner.plan import (
     GoalInput,
     InterventionInput,
@@ -52,13 +37,10 @@ from planner.plan import (
     update_rule,
 )
 from tests.conftest import TODAY
+from tests.helpers import person
 
 pytestmark = pytest.mark.db
 
-
-def person(engine, username):
-    with unit_of_work(engine) as session:
-        return principal_for(session, session.exec(select(User).where(User.username == username)).one())
 
 
 @pytest.fixture

@@ -24,15 +24,12 @@ from planner.weekly_review import (
 )
 from tests import factories
 from tests.conftest import DEMO_PASSWORD, TODAY
+from tests.helpers import person
 
 pytestmark = pytest.mark.db
 
 WEEK = 24  # Leon's current week: goals set, nothing submitted
 
-
-def person(engine, username):
-    with unit_of_work(engine) as session:
-        return principal_for(session, session.exec(select(User).where(User.username == username)).one())
 
 
 @pytest.fixture

@@ -8,21 +8,14 @@ from pypdf import PdfReader
 from sqlmodel import select
 
 from planner.access import AccessDenied
-from planner.accounts import principal_for
 from planner.db import unit_of_work
 from planner.guard import NotFound
 from planner.errors import InvalidInput
-from planner.models import AuditEvent, Case, User
-from planner.reports.weekly_summary import (
-    CONFIDENTIAL,
-    OVERALL_LABEL,
-    SECTION_HEADINGS,
-    render_pdf,
-    weekly_summary,
-    weekly_summary_pdf,
-)
+from planner.models import AuditEvent, Case
+from planner.reports.weekly_summary import CONFIDENTIAL, OVERALL_LABEL, SECTION_HEADINGS, render_pdf, weekly_summary, weekly_summary_pdf
 from planner.weekly_review import NewGoal, ReviewContent, review_page, save_draft, submit_review
 from tests.conftest import TODAY
+from tests.helpers import person
 
 pytestmark = pytest.mark.db
 
@@ -30,10 +23,6 @@ WEEK = 24
 ADVANCE = "Gary ran the family meeting without the therapist leading; Leon chose the topic."
 NEW_GOAL = "Gary leads the Sunday family meeting without prompts"
 
-
-def person(engine, username):
-    with unit_of_work(engine) as session:
-        return principal_for(session, session.exec(select(User).where(User.username == username)).one())
 
 
 @pytest.fixture
