@@ -113,6 +113,30 @@ def forget(prefix: str, form: str | None = None) -> None:
         st.session_state[f"plan_generation_{form}"] = st.session_state.get(f"plan_generation_{form}", 0) + 1
 
 
+def edit_at_opened_version(kind: str, row_id: int, version: int, draw_form, save, on_saved) -> int:
+    """One row's edit form, kept at the version seen when it was opened, so a save that someone
+    else's save beat is refused (StaleEdit) and the next run reopens the form on their version.
+    Returns the opened version (an archive action on the same row uses it too)."""
+    version_key = f"{kind}_version_{row_id}"
+    opened = st.session_state.setdefault(version_key, version)
+    edited = draw_form(f"{kind}_edit_{row_id}_{opened}")
+    if edited is None:
+        return opened
+    try:
+        with unit_of_work(engine()) as session:
+            save(session, edited, opened)
+    except InvalidInput as error:
+        show_errors(error)
+    except (StaleEdit, NotFound) as error:
+        st.error(md(error))
+        del st.session_state[version_key]  # the next run opens the version saved now
+    else:
+        del st.session_state[version_key]
+        forget(f"{kind}_edit_{row_id}_")
+        saved(*on_saved(edited))
+    return opened
+
+
 def driver_label(driver_id: int) -> str:
     name = driver_names.get(driver_id, "?")
     return name + (" (strength)" if driver_kinds.get(driver_id) == "strength" else "")
@@ -247,9 +271,6 @@ with tab_interventions:
             )
             if chosen is not None:
                 record = rows[chosen]
-                version_key = f"iv_version_{chosen}"
-                st.session_state.setdefault(version_key, int(record["version"]))
-                opened = st.session_state[version_key]
                 start = InterventionInput(
                     type=record["type"], name=record["name"], who=record["who"], frequency=record["frequency"],
                     start_week=int(record["start_week"]),
@@ -257,20 +278,12 @@ with tab_interventions:
                     status=record["status"], stop_reason=record["stop_reason"], principles=tuple(record["principles"]),
                     driver_ids=tuple(record["driver_ids"]), description=record["description"],
                 )
-                edited = intervention_form(f"iv_edit_{chosen}_{opened}", start, "Save changes")
-                if edited is not None:
-                    try:
-                        with unit_of_work(engine()) as session:
-                            update_intervention(session, user, case_id, chosen, edited, version=opened)
-                    except InvalidInput as error:
-                        show_errors(error)
-                    except (StaleEdit, NotFound) as error:
-                        st.error(md(error))
-                        del st.session_state[version_key]  # the next run opens the version saved now
-                    else:
-                        del st.session_state[version_key]
-                        forget(f"iv_edit_{chosen}_")
-                        saved(f"Saved “{md(edited.name.strip())}”.")
+                edit_at_opened_version(
+                    "iv", chosen, int(record["version"]),
+                    lambda prefix: intervention_form(prefix, start, "Save changes"),
+                    lambda session, edited, opened: update_intervention(session, user, case_id, chosen, edited, version=opened),
+                    lambda edited: (f"Saved “{md(edited.name.strip())}”.",),
+                )
 
 # =========================================================================== goals
 
@@ -356,24 +369,14 @@ with tab_goals:
                 pick = st.selectbox("Outcome", list(outcome_rows), format_func=lambda i: f"{outcome_rows[i]['who']}: {outcome_rows[i]['outcome'][:70]}", index=None, placeholder="Choose an outcome", key="oc_edit_choice")
                 if pick is not None:
                     row = outcome_rows[pick]
-                    version_key = f"oc_version_{pick}"
-                    st.session_state.setdefault(version_key, int(row["version"]))
-                    opened = st.session_state[version_key]
                     pid = None if pd.isna(row["participant_id"]) else int(row["participant_id"])
-                    edited = outcome_form(f"oc_edit_{pick}_{opened}", OutcomeInput(outcome=row["outcome"], participant_id=pid, who=row["who"]), "Save changes")
-                    if edited is not None:
-                        try:
-                            with unit_of_work(engine()) as session:
-                                update_outcome(session, user, case_id, pick, edited, version=opened)
-                        except InvalidInput as error:
-                            show_errors(error)
-                        except (StaleEdit, NotFound) as error:
-                            st.error(md(error))
-                            del st.session_state[version_key]
-                        else:
-                            del st.session_state[version_key]
-                            forget(f"oc_edit_{pick}_")
-                            saved("Desired outcome saved.")
+                    start = OutcomeInput(outcome=row["outcome"], participant_id=pid, who=row["who"])
+                    edit_at_opened_version(
+                        "oc", pick, int(row["version"]),
+                        lambda prefix: outcome_form(prefix, start, "Save changes"),
+                        lambda session, edited, opened: update_outcome(session, user, case_id, pick, edited, version=opened),
+                        lambda edited: ("Desired outcome saved.",),
+                    )
 
     st.subheader("Overarching goals")
     st.caption("Measurable end-of-treatment goals, each scored on Goal Attainment Scaling from -2 (much less than expected) to +2 (much more); 0 is the expected outcome.")
@@ -441,27 +444,16 @@ with tab_goals:
                 pick = st.selectbox("Goal", list(goals_by_id), format_func=lambda i: goals_by_id[i].text, index=None, placeholder="Choose a goal to edit", key="goal_edit_choice")
                 if pick is not None:
                     record = goals_by_id[pick]
-                    version_key = f"goal_version_{pick}"
-                    st.session_state.setdefault(version_key, record.version)
-                    opened = st.session_state[version_key]
                     start = GoalInput(
                         text=record.text, criterion=record.criterion, family_wording=record.family_wording,
                         gas_weight=record.gas_weight, gas_levels=record.gas_levels, driver_ids=record.driver_ids, status=record.status,
                     )
-                    edited = goal_form(f"goal_edit_{pick}_{opened}", start, "Save changes")
-                    if edited is not None:
-                        try:
-                            with unit_of_work(engine()) as session:
-                                update_goal(session, user, case_id, pick, edited, version=opened)
-                        except InvalidInput as error:
-                            show_errors(error)
-                        except (StaleEdit, NotFound) as error:
-                            st.error(md(error))
-                            del st.session_state[version_key]
-                        else:
-                            del st.session_state[version_key]
-                            forget(f"goal_edit_{pick}_")
-                            saved(f"Saved the goal “{md(edited.text.strip())}”.")
+                    edit_at_opened_version(
+                        "goal", pick, record.version,
+                        lambda prefix: goal_form(prefix, start, "Save changes"),
+                        lambda session, edited, opened: update_goal(session, user, case_id, pick, edited, version=opened),
+                        lambda edited: (f"Saved the goal “{md(edited.text.strip())}”.",),
+                    )
 
     st.subheader(f"This week's intermediary goals (week {data.current_week})")
     st.caption("Small steps for this week, set and marked in the weekly review.")
@@ -552,24 +544,13 @@ with tab_safety:
                 pick = st.selectbox("Rule", list(rules_by_id), format_func=lambda i: f"{SETTING_LABELS[rules_by_id[i].setting]} · {rules_by_id[i].rule[:80]}", index=None, placeholder="Choose a rule", key="rule_edit_choice")
                 if pick is not None:
                     record = rules_by_id[pick]
-                    version_key = f"rule_version_{pick}"
-                    st.session_state.setdefault(version_key, record.version)
-                    opened = st.session_state[version_key]
                     start = RuleInput(setting=record.setting, rule=record.rule, responsible=record.responsible, review_date=record.review_date, driver_ids=record.driver_ids)
-                    edited = rule_form(f"rule_edit_{pick}_{opened}", start, "Save changes")
-                    if edited is not None:
-                        try:
-                            with unit_of_work(engine()) as session:
-                                update_rule(session, user, case_id, pick, edited, version=opened)
-                        except InvalidInput as error:
-                            show_errors(error)
-                        except (StaleEdit, NotFound) as error:
-                            st.error(md(error))
-                            del st.session_state[version_key]
-                        else:
-                            del st.session_state[version_key]
-                            forget(f"rule_edit_{pick}_")
-                            saved("Safety rule saved.", negative_wording_hint(edited.rule))
+                    opened = edit_at_opened_version(
+                        "rule", pick, record.version,
+                        lambda prefix: rule_form(prefix, start, "Save changes"),
+                        lambda session, edited, opened: update_rule(session, user, case_id, pick, edited, version=opened),
+                        lambda edited: ("Safety rule saved.", negative_wording_hint(edited.rule)),
+                    )
 
                     @st.dialog("Archive this rule?")
                     def confirm_archive():
@@ -582,7 +563,7 @@ with tab_safety:
                             except (StaleEdit, NotFound) as error:
                                 st.error(md(error))
                             else:
-                                st.session_state.pop(version_key, None)
+                                st.session_state.pop(f"rule_version_{pick}", None)
                                 saved("Safety rule archived.")
 
                     if st.button("Archive this rule…", icon=":material/archive:", key="rule_archive"):
