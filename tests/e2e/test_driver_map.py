@@ -9,7 +9,7 @@ from sqlmodel import select
 from planner.db import make_engine, unit_of_work
 from planner.models import Case, User
 from tests import factories
-from tests.e2e.test_sign_in_and_case import sign_in
+from tests.e2e.ui import pick, settled, sign_in
 
 pytestmark = pytest.mark.e2e
 
@@ -27,10 +27,10 @@ def empty_case_id(demo_sqlite_url):
 
 def add_driver(p, name: str, system: str, kind: str) -> None:
     p.get_by_role("radiogroup", name="Start from").get_by_text("My own wording").click()
+    settled(p)  # the choice reruns the page and redraws the form
     form = p.get_by_test_id("stForm").first
     form.get_by_label("Name").fill(name)
-    form.get_by_test_id("stSelectbox").filter(has_text="System").click()
-    p.get_by_role("option", name=system, exact=True).click()
+    pick(p, form.get_by_test_id("stSelectbox").filter(has_text="System"), p.get_by_role("option", name=system, exact=True))
     form.get_by_role("radiogroup", name="Kind").get_by_text(kind, exact=True).click()
     form.get_by_test_id("stCheckbox").filter(has_text="Prioritised").click()
     form.get_by_role("button", name="Add to the map").click()
@@ -54,8 +54,7 @@ def test_build_a_small_map_and_hover_a_node(server, page, empty_case_id):
     # Link the need to the behaviour.
     p.get_by_role("tab", name="Links").click()
     links = p.get_by_test_id("stForm").filter(has_text="Add link")
-    links.get_by_label("From").click()
-    p.get_by_role("option", name=re.compile("Mum")).click()
+    pick(p, links.get_by_label("From"), p.get_by_role("option", name=re.compile("Mum")))
     links.get_by_label("Sequence (what happens)").fill("Mum says it was nothing -> no supervision")
     links.get_by_role("button", name="Add link").click()
     expect(p.get_by_text("Link added.")).to_be_visible(timeout=30_000)

@@ -3,7 +3,7 @@
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.test_sign_in_and_case import sign_in
+from tests.e2e.ui import sign_in
 
 pytestmark = pytest.mark.e2e
 

@@ -15,7 +15,7 @@ from sqlmodel import func, select
 
 from planner.db import make_engine, unit_of_work
 from planner.models import AuditEvent, Case, FamilySummarySnapshot
-from tests.e2e.test_sign_in_and_case import sign_in
+from tests.e2e.ui import sign_in
 from tests.integration.test_family import FAMILY_OK, leaks, pdf_text, plant_markers, publish_planted
 
 pytestmark = pytest.mark.e2e
@@ -147,7 +147,7 @@ def test_therapist_publishes_after_a_preview_and_the_family_sees_it(server, page
 
 
 def test_the_family_tab_title_is_discreet(server, page):
-    from tests.e2e.test_sign_in_and_case import sign_in
+    from tests.e2e.ui import sign_in
 
     browser_page = page(390, 844)
     p = browser_page.page

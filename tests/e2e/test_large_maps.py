@@ -7,7 +7,7 @@ from sqlmodel import select
 from planner.db import make_engine, unit_of_work
 from planner.models import User
 from tests import factories
-from tests.e2e.test_sign_in_and_case import sign_in
+from tests.e2e.ui import sign_in
 
 pytestmark = pytest.mark.e2e
 

@@ -6,7 +6,7 @@ from sqlmodel import select
 
 from planner.db import make_engine, unit_of_work
 from planner.models import Case
-from tests.e2e.test_sign_in_and_case import sign_in
+from tests.e2e.ui import pick, sign_in
 
 pytestmark = pytest.mark.e2e
 
@@ -14,22 +14,8 @@ RULE = "Nan is the named adult whenever the cousins visit on Sundays"
 
 
 def choose(p, combobox: str, typed: str, option: str) -> None:
-    """Pick an option from a Streamlit select box by typing to filter it (a rerun can close an open list: retry)."""
-    box = p.get_by_role("combobox", name=combobox, exact=True)
-    for attempt in range(3):
-        box.click()
-        box.press_sequentially(typed)
-        item = p.get_by_role("option", name=option)
-        try:
-            expect(item).to_be_visible(timeout=5_000)
-        except AssertionError:
-            if attempt == 2:
-                raise
-            box.press("Escape")
-            box.fill("")
-            continue
-        item.click()
-        return
+    """Pick an option from a Streamlit select box by typing to filter it."""
+    pick(p, p.get_by_role("combobox", name=combobox, exact=True), p.get_by_role("option", name=option), typed=typed)
 
 
 def test_therapist_adds_a_safety_rule_to_leons_plan(server, page, demo_sqlite_url):

@@ -5,16 +5,9 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.conftest import DEMO_PASSWORD
+from tests.e2e.ui import sign_in
 
 pytestmark = pytest.mark.e2e
-
-
-def sign_in(page, url: str, username: str) -> None:
-    page.goto(url)
-    page.get_by_role("textbox", name="User name").fill(username)
-    page.get_by_role("textbox", name="Password").fill(DEMO_PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
 
 
 def test_therapist_opens_leons_case_offline(server, page):

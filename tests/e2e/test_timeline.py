@@ -6,7 +6,7 @@ from sqlmodel import select
 
 from planner.db import make_engine, unit_of_work
 from planner.models import Case
-from tests.e2e.test_sign_in_and_case import sign_in
+from tests.e2e.ui import sign_in
 
 pytestmark = pytest.mark.e2e
 

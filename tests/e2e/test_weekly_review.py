@@ -11,7 +11,7 @@ from sqlmodel import select
 from planner.db import make_engine, unit_of_work
 from planner.models import Case, Driver, Goal, Rating, WeeklyReview
 from planner.reports.weekly_summary import CONFIDENTIAL, SECTION_HEADINGS
-from tests.e2e.test_sign_in_and_case import sign_in
+from tests.e2e.ui import pick, settled, sign_in
 
 pytestmark = pytest.mark.e2e
 
@@ -31,11 +31,6 @@ def leon(demo_sqlite_url):
         ).all()
     yield engine, case_id, list(goals), list(prioritised)
     engine.dispose()
-
-
-def settled(p) -> None:
-    """Wait until the app has finished the run a change started (the page saves the draft in it)."""
-    expect(p.locator("[data-testid='stApp'][data-test-script-state='notRunning']")).to_be_attached(timeout=30_000)
 
 
 def commit(locator, value: str) -> None:
@@ -75,8 +70,11 @@ def test_therapist_completes_leons_weekly_review_and_downloads_the_summary(serve
     settled(p)
     commit(main.get_by_label("New goal 1"), NEW_GOAL)
     commit(main.get_by_label("Owner"), "Gary")
-    main.get_by_test_id("stMultiSelect").filter(has_text="Replaces driver(s)").click()
-    p.get_by_role("option", name="Dad minimises what happened (prioritised)").click()
+    pick(
+        p,
+        main.get_by_test_id("stMultiSelect").filter(has_text="Replaces driver(s)"),
+        p.get_by_role("option", name="Dad minimises what happened (prioritised)"),
+    )
     p.keyboard.press("Escape")
     settled(p)
     expect(main.get_by_test_id("stMultiSelect").filter(has_text="Dad minimises what happened")).to_be_visible()
