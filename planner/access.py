@@ -4,9 +4,10 @@ Deny by default. Hiding a menu item is not access control: any page can be reach
 the check lives here, below the pages, and runs on every request.
 
 - therapist: their own cases only (not colleagues' cases, even in the same team);
-- supervisor: the cases of their own team, to read, comment on and sign off, not to edit;
+- supervisor: the cases of their own team, to read, comment on, sign off, rate for fidelity and
+  reassign within the team, not to edit; team-wide pages (dashboard, cross-case learning) for their team;
 - family: the published family summary of their own case, nothing else;
-- admin: accounts and the audit trail, never clinical content;
+- admin: accounts and the whole audit trail, never clinical content (supervisors see their team's trail);
 - anyone deactivated or signed out: nothing.
 """
 
@@ -24,7 +25,12 @@ class Action(StrEnum):
     COMMENT = "comment"
     SIGN_OFF = "sign_off"
     VIEW_FAMILY_SUMMARY = "view_family_summary"
+    REASSIGN = "reassign"  # hand the case to another therapist of the same team
+    RATE_FIDELITY = "rate_fidelity"  # record a monthly adherence score
     LIST_CASES = "list_cases"  # a caseload list (the case is None)
+    SUPERVISE = "supervise"  # team-wide supervisor pages: dashboard, cross-case learning (the case is None)
+    VIEW_AUDIT = "view_audit"  # the audit trail: admins all of it, supervisors their teams' (the case is None)
+    IMPORT_CASE = "import_case"  # bring a case in from a JSON export, into one's own caseload (the case is None)
     MANAGE_ACCOUNTS = "manage_accounts"  # (the case is None)
 
 
@@ -60,6 +66,8 @@ _SUPERVISOR_TEAM = {
     Action.EXPORT,
     Action.COMMENT,
     Action.SIGN_OFF,
+    Action.REASSIGN,
+    Action.RATE_FIDELITY,
     Action.VIEW_FAMILY_SUMMARY,
 }
 
@@ -72,6 +80,12 @@ def is_allowed(user: Principal | None, action: Action, case: CaseRef | None = No
             return user.role in ("therapist", "supervisor")
         if action is Action.MANAGE_ACCOUNTS:
             return user.role == "admin"
+        if action is Action.SUPERVISE:
+            return user.role == "supervisor" and user.team_id is not None
+        if action is Action.VIEW_AUDIT:
+            return user.role == "admin" or (user.role == "supervisor" and user.team_id is not None)
+        if action is Action.IMPORT_CASE:
+            return user.role == "therapist" and user.team_id is not None
         return False
     if user.role == "therapist":
         return case.therapist_id == user.id and action in _THERAPIST_OWN

@@ -21,10 +21,11 @@ PEOPLE = {
 }
 ALLOWED = {
     "own therapist": {"view", "edit", "archive", "export", "view_family_summary"},
-    "own supervisor": {"view", "export", "comment", "sign_off", "view_family_summary"},
+    "own supervisor": {"view", "export", "comment", "sign_off", "reassign", "rate_fidelity", "view_family_summary"},
     "own family": {"view_family_summary"},
 }
-CASE_ACTIONS = [a for a in Action if a not in (Action.LIST_CASES, Action.MANAGE_ACCOUNTS)]
+CASELESS = (Action.LIST_CASES, Action.MANAGE_ACCOUNTS, Action.SUPERVISE, Action.VIEW_AUDIT, Action.IMPORT_CASE)
+CASE_ACTIONS = [a for a in Action if a not in CASELESS]
 
 
 @pytest.mark.parametrize(("who", "action"), list(itertools.product(PEOPLE, CASE_ACTIONS)))
@@ -42,6 +43,9 @@ def test_actions_without_a_case(who):
     role = person.role if person and person.active else None
     assert is_allowed(person, Action.LIST_CASES) is (role in ("therapist", "supervisor"))
     assert is_allowed(person, Action.MANAGE_ACCOUNTS) is (role == "admin")
+    assert is_allowed(person, Action.SUPERVISE) is (role == "supervisor")
+    assert is_allowed(person, Action.VIEW_AUDIT) is (role in ("supervisor", "admin"))
+    assert is_allowed(person, Action.IMPORT_CASE) is (role == "therapist")
     # A case action with no case is never allowed: deny by default.
     assert is_allowed(person, Action.VIEW) is False
 
@@ -49,3 +53,5 @@ def test_actions_without_a_case(who):
 def test_supervisor_without_team_sees_nothing():
     lone = Principal(9, "s0", "S0", "supervisor", None)
     assert not is_allowed(lone, Action.VIEW, CaseRef(id=1, therapist_id=1, team_id=0))
+    assert not is_allowed(lone, Action.SUPERVISE)
+    assert not is_allowed(lone, Action.VIEW_AUDIT)
