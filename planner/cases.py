@@ -20,6 +20,7 @@ from planner.access import Action, Principal
 from planner.guard import check
 from planner.models import (
     Case,
+    Comment,
     DesiredOutcome,
     Driver,
     Goal,
@@ -46,6 +47,7 @@ CASELOAD_COLUMNS = [
     "week",
     "overall",
     "last_review_week",
+    "open_comments",
 ]
 
 
@@ -58,10 +60,10 @@ def _caseload_filter(user: Principal):
 def caseload(session: Session, user: Principal, *, today: date, include_closed: bool = False) -> pd.DataFrame:
     """The cases this person works on (therapist) or oversees (supervisor), one row a case.
 
-    One statement whatever the number of cases: the latest overall rating and the last submitted
-    review come from correlated subqueries that walk an index backwards for each case
-    (ix_rating_case_subject_week, ix_weekly_review_case_status_week), not from grouping every
-    rating of the team.
+    One statement whatever the number of cases: the latest overall rating, the last submitted
+    review and the count of open supervisor comments come from correlated subqueries that walk an
+    index for each case (ix_rating_case_subject_week, ix_weekly_review_case_status_week,
+    ix_comment_case_id), not from grouping every rating of the team.
     """
     check(session, user, Action.LIST_CASES)
     scope = _caseload_filter(user)
@@ -81,10 +83,16 @@ def caseload(session: Session, user: Principal, *, today: date, include_closed: 
         .correlate(Case)
         .scalar_subquery()
     )
+    open_comments = (  # supervisors' comments the therapist has not yet marked addressed
+        select(func.count(Comment.id))
+        .where(Comment.case_id == Case.id, Comment.status == "open")
+        .correlate(Case)
+        .scalar_subquery()
+    )
     rows = session.exec(
         select(
             Case.id, Case.alias, Case.age, User.display_name, Team.name, Case.status, Case.start_date,
-            Case.planned_weeks, Case.closed_on, latest_overall, last_review,
+            Case.planned_weeks, Case.closed_on, latest_overall, last_review, open_comments,
         )
         .join(User, User.id == Case.therapist_id)
         .join(Team, Team.id == Case.team_id)
@@ -92,7 +100,7 @@ def caseload(session: Session, user: Principal, *, today: date, include_closed: 
         .order_by(Case.status.desc(), Case.alias)
     ).all()
     records = []
-    for case_id, alias, age, therapist, team, status, start, planned, closed_on, overall, reviewed in rows:
+    for case_id, alias, age, therapist, team, status, start, planned, closed_on, overall, reviewed, comments in rows:
         week = plan_week(start, closed_on or today)
         records.append(
             {
@@ -107,6 +115,7 @@ def caseload(session: Session, user: Principal, *, today: date, include_closed: 
                 "week": min(week, planned) if status == "closed" else week,
                 "overall": overall,
                 "last_review_week": reviewed,
+                "open_comments": comments,
             }
         )
     audit.record(session, actor=user, action="view", object_type="caseload")
@@ -154,6 +163,7 @@ class CaseOverview:
     safety_rules: pd.DataFrame  # setting, rule, responsible, review_date
     last_review_week: int | None = None
     notes: list[str] = field(default_factory=list)
+    open_comments: int = 0  # supervisors' comments not yet marked addressed
 
 
 def _frame(rows: list[dict], columns: list[str]) -> pd.DataFrame:
@@ -311,6 +321,9 @@ def case_overview(session: Session, user: Principal, case_id: int, *, today: dat
     last_review_week = session.exec(
         select(func.max(WeeklyReview.week)).where(WeeklyReview.case_id == case_id, WeeklyReview.status == "submitted")
     ).one()
+    open_comments = session.exec(
+        select(func.count(Comment.id)).where(Comment.case_id == case_id, Comment.status == "open")
+    ).one()
     audit.record(session, actor=user, action="view", object_type="case", object_id=case_id, case_id=case_id)
     return CaseOverview(
         case=summary,
@@ -325,4 +338,5 @@ def case_overview(session: Session, user: Principal, case_id: int, *, today: dat
         overall=overall,
         safety_rules=rules,
         last_review_week=last_review_week,
+        open_comments=open_comments,
     )

@@ -63,6 +63,12 @@ else:
 
 if view.last_review_week is not None and case.status == "open" and case.week - view.last_review_week > 2:
     st.warning(f"The last submitted weekly review is for week {view.last_review_week}: reviews are overdue.")
+if view.open_comments:
+    count = view.open_comments
+    st.info(f"{count} open supervisor comment{'s' if count != 1 else ''} on this case.", icon=":material/forum:")
+    st.page_link(
+        "views/supervision.py", label="Open supervision", icon=":material/forum:", query_params={"case": str(case.id)}
+    )
 
 tab_drivers, tab_plan, tab_progress, tab_safety, tab_referral = st.tabs(
     ["Drivers", "Interventions and goals", "Progress", "Safety plan", "Referral and people"]

@@ -47,7 +47,7 @@ table = cases.assign(
     plan=[f"week {w} of {p}" for w, p in zip(cases["week"], cases["planned_weeks"])],
     started=[readable_date(d) for d in cases["start_date"]],
 )
-columns = ["alias", "age", "plan", "overall", "last_review_week", "started", "status"]
+columns = ["alias", "age", "plan", "overall", "last_review_week", "open_comments", "started", "status"]
 if is_supervisor:
     columns.insert(1, "therapist")
 selection = st.dataframe(
@@ -62,6 +62,9 @@ selection = st.dataframe(
             "Safety scale", min_value=0, max_value=10, format="%d/10", help="Latest overall 0-10 rating"
         ),
         "last_review_week": st.column_config.NumberColumn("Last review (week)"),
+        "open_comments": st.column_config.NumberColumn(
+            "Open comments", help="Supervisor comments not yet marked addressed (see the case's Supervision page)"
+        ),
         "started": st.column_config.TextColumn("Started"),
         "status": st.column_config.TextColumn("Status"),
     },

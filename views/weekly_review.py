@@ -21,6 +21,7 @@ from planner.db import unit_of_work
 from planner.errors import InvalidInput, StaleEdit
 from planner.guard import NotFound
 from planner.reports.weekly_summary import SECTION_HEADINGS, weekly_summary, weekly_summary_pdf
+from planner.supervision import week_sign_offs
 from planner.weekly_review import (
     TEXT_FIELDS,
     NewGoal,
@@ -88,6 +89,8 @@ def prefix_for(page: ReviewPage) -> str:
 
 week = data.week
 prefix = prefix_for(data) if data.can_edit else ""
+with unit_of_work(engine()) as session:  # the supervisor's sign-off of this week's submitted reviews
+    sign_offs = week_sign_offs(session, user, case_id, week)
 status = (
     "Submitted" if data.submitted is not None and data.draft is None
     else "Amending" if data.draft is not None and data.draft.is_amendment
@@ -205,6 +208,9 @@ def describe(version: ReviewVersion) -> str:
     text = f"Submitted {when(version.submitted_at)}"
     if version.submitted_by:
         text += f" by {version.submitted_by}"
+    if version.id in sign_offs:
+        name, at = sign_offs[version.id]
+        text += f" · Signed off by {md(name)} on {when(at)}"
     if version.is_amendment:
         text += " · an amendment"
     if version.amended:
