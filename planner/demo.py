@@ -13,7 +13,9 @@ Everything here is invented. Names are made up; young people and victims have fi
 - 17 other open cases at weeks 2 to 30 of their plans and 20 closed cases (two closed early),
   built from a pool of common MST-PSB drivers, each with its referral behaviour, participants,
   desired outcomes, 9-12 drivers (about a third strengths), links, interventions, overarching and
-  weekly goals, weekly ratings, weekly reviews, a safety plan and supervisor comments.
+  weekly goals, weekly ratings, weekly reviews, a safety plan and supervisor comments;
+- a monthly MST adherence score for every month of every case, recorded by the team's supervisor
+  (0.55-0.95; two stalled open cases, Callum and Reece, are below the 0.61 flag in their latest month).
 
 Some open cases are on track, some have stalled (a prioritised driver flat for five weeks, a weekly
 goal not met two weeks running), two have their weekly review overdue and four have a draft
@@ -2192,6 +2194,7 @@ def load_demo(session: Session, *, password: str, today: date | None = None) -> 
     audit.add(session, AuditEvent(actor="system", action="demo_loaded", object_type="demo"))
     session.flush()
     _add_gas_history(session, cases, today)
+    _add_adherence_scores(session, cases, supervisors, team_ids, today)
     _publish_family_summaries(session, cases, today)
     return True
 
@@ -2314,6 +2317,51 @@ def _add_gas_history(session: Session, cases: list[Case], today: date) -> None:
             )
     if rows:
         session.execute(GasScore.__table__.insert(), rows)
+    session.flush()
+
+
+# =========================================================================== monthly adherence (fidelity)
+
+# Open cases whose latest monthly adherence score falls below the 0.61 flag: both have stalled, the
+# pattern supervisors look for (progress slipping as the model drifts).
+LOW_ADHERENCE_CASES = ("Callum", "Reece")
+
+
+def _add_adherence_scores(session: Session, cases: list[Case], supervisors: dict[int, User], team_ids: list[int],
+                          today: date) -> None:
+    """A monthly adherence score (0.55-0.95) for every month of every case, recorded by its team's supervisor.
+
+    Scores wander around a level of the case's own; every case stays at 0.61 or above except the
+    LOW_ADHERENCE_CASES, which end below it, and an occasional early dip in some closed cases.
+    Deterministic: each case draws from its own seeded generator.
+    """
+    from planner.fidelity import months_between
+    from planner.models import AdherenceScore
+
+    supervisor_of_team = {team_ids[index]: user.id for index, user in supervisors.items()}
+    yesterday = today - timedelta(days=1)
+    rows: list[dict] = []
+    for case in cases:
+        rng = random.Random(f"{SEED}:adherence:{case.alias}")
+        last_day = min(case.closed_on or yesterday, yesterday)
+        months = months_between(case.start_date, last_day)
+        level = 0.86 if case.alias == LEON else rng.uniform(0.72, 0.9)
+        low = case.alias in LOW_ADHERENCE_CASES
+        dip = rng.randrange(len(months)) if case.status == "closed" and len(months) > 3 and rng.random() < 0.3 else None
+        for index, month in enumerate(months):
+            score = level + rng.uniform(-0.07, 0.07)
+            if low and index >= len(months) - 2:
+                score = rng.uniform(0.55, 0.6) if index == len(months) - 1 else rng.uniform(0.6, 0.66)
+            elif index == dip:
+                score = rng.uniform(0.55, 0.6)
+            else:
+                score = max(0.62, score)
+            month_end = months_between(month, month + timedelta(days=31))[-1] - timedelta(days=1)
+            recorded = _at(max(case.start_date, min(month_end, last_day)), 16, rng.randint(0, 59))
+            rows.append(dict(case_id=case.id, month=month, score=round(min(0.95, max(0.55, score)), 2),
+                             recorded_by=supervisor_of_team[case.team_id], recorded_at=recorded))
+    if rows:
+        session.execute(AdherenceScore.__table__.insert(), rows)
     session.flush()
 
 

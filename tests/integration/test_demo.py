@@ -14,7 +14,9 @@ from goals.timeline import plan_week
 from planner import migrate
 from planner.db import make_engine, unit_of_work
 from planner.demo import DEMO_USERNAMES, load_demo
+from planner.fidelity import ADHERENCE_THRESHOLD, months_between
 from planner.models import (
+    AdherenceScore,
     Case,
     Comment,
     Driver,
@@ -200,6 +202,28 @@ def test_every_case_is_realistic(demo):
             assert TODAY - timedelta(weeks=29) <= case.start_date <= TODAY - timedelta(weeks=1)
 
 
+def test_every_case_has_a_monthly_adherence_score_from_the_team_supervisor(demo):
+    now = datetime.now(UTC)
+    with unit_of_work(demo) as session:
+        cases = session.exec(select(Case)).all()
+        supervisors = {u.team_id: u.id for u in session.exec(select(User).where(User.role == "supervisor")).all()}
+        scores = defaultdict(list)
+        for row in session.exec(select(AdherenceScore).order_by(AdherenceScore.month)).all():
+            scores[row.case_id].append(row)
+    low_now = []
+    for case in cases:
+        rows = scores[case.id]
+        last_day = min(case.closed_on or TODAY - timedelta(days=1), TODAY - timedelta(days=1))
+        assert [r.month for r in rows] == months_between(case.start_date, last_day), case.alias
+        assert all(0.55 <= r.score <= 0.95 and r.recorded_by == supervisors[case.team_id] for r in rows), case.alias
+        for r in rows:
+            at = r.recorded_at if r.recorded_at.tzinfo else r.recorded_at.replace(tzinfo=UTC)  # SQLite keeps no zone
+            assert case.start_date <= at.astimezone(UTC).date() and at <= now, case.alias
+        if case.status == "open" and rows[-1].score < ADHERENCE_THRESHOLD:
+            low_now.append(case.alias)
+    assert 1 <= len(low_now) <= 2 and "Leon" not in low_now
+
+
 def test_closed_cases_mostly_reach_seven(demo):
     with unit_of_work(demo) as session:
         closed = session.exec(select(Case.id).where(Case.status == "closed")).all()
@@ -297,6 +321,7 @@ def test_same_day_gives_the_same_data_and_dates_follow_today(tmp_path):
                         "SELECT case_id, week, subject, subject_id, value FROM rating ORDER BY id",
                         "SELECT case_id, week, text, status FROM goal ORDER BY id",
                         "SELECT case_id, week, advances, submitted_at, signed_off_at FROM weekly_review ORDER BY id",
+                        "SELECT case_id, month, score, recorded_by, recorded_at FROM adherence_score ORDER BY id",
                     )
                 ]
             )

@@ -158,7 +158,12 @@ def plant_markers(session: Session, *, alias: str = "Leon", other_alias: str = "
         markers.append(goal.family_wording)
         session.add(goal)
     fields.add("goal.family_wording (intermediary)")
-    session.add(AdherenceScore(case_id=case_id, month=TODAY.replace(day=1), score=ADHERENCE_MARKER, recorded_by=therapist_id))
+    # The demo scores every month: overwrite this month's score with the marker.
+    this_month = session.exec(
+        select(AdherenceScore).where(AdherenceScore.case_id == case_id, AdherenceScore.month == TODAY.replace(day=1))
+    ).first() or AdherenceScore(case_id=case_id, month=TODAY.replace(day=1), score=0.0)
+    this_month.score, this_month.recorded_by = ADHERENCE_MARKER, therapist_id
+    session.add(this_month)
     fields.add("adherence_score.score")
 
     # Family-safe markers: one strength's wording in Leon's case, and the other case's wording.
