@@ -1,4 +1,4 @@
-"""`make bench` / `python -m bench [--quick] [--no-postgres] [--only SECTION ...]`.
+"""`make bench` / `python -m bench [--quick] [--no-postgres] [--only SECTION ...] [--sizes N ...]`.
 
 Builds synthetic data, measures every section, prints one table per section and writes the same
 figures, with the machine they came from, to bench/results/latest.json. Progress goes to stderr,
@@ -17,10 +17,10 @@ from datetime import UTC, date, datetime
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
-from bench import analysis, pages, report, service_scale, startup
+from bench import analysis, dashboard_scale, pages, report, service_scale, startup
 
 RESULTS = Path(__file__).resolve().parent / "results"
-SECTIONS = ("analysis", "pages", "service", "startup")
+SECTIONS = ("analysis", "pages", "service", "dashboard", "startup")
 
 
 def _log(message: str) -> None:
@@ -70,6 +70,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-postgres", action="store_true", help="skip the PostgreSQL leg of the service figures")
     parser.add_argument("--only", nargs="+", choices=SECTIONS, metavar="SECTION",
                         help=f"run only these sections ({', '.join(SECTIONS)})")
+    parser.add_argument("--sizes", nargs="+", type=int, metavar="N",
+                        help="case counts for the service and dashboard sections instead of the standard ones")
     options = parser.parse_args(argv)
     sections = options.only or list(SECTIONS)
 
@@ -96,7 +98,12 @@ def main(argv: list[str] | None = None) -> int:
                 tables += pages.run(quick=options.quick, workdir=workdir, demo_template=demo, log=_log)
             elif name == "service":
                 why = "--no-postgres" if options.no_postgres else "set PLANNER_BENCH_POSTGRES_URL"
-                tables += service_scale.run(quick=options.quick, postgres=postgres, skipped_because=why, log=_log)
+                tables += service_scale.run(quick=options.quick, postgres=postgres, skipped_because=why, log=_log,
+                                            sizes=tuple(options.sizes or ()))
+            elif name == "dashboard":
+                why = "--no-postgres" if options.no_postgres else "set PLANNER_BENCH_POSTGRES_URL"
+                tables += dashboard_scale.run(quick=options.quick, postgres=postgres, skipped_because=why, log=_log,
+                                              sizes=tuple(options.sizes or ()))
             elif name == "startup":
                 tables += startup.run(quick=options.quick, workdir=workdir, demo_template=demo, log=_log)
             durations[name] = time.perf_counter() - began
@@ -112,7 +119,8 @@ def main(argv: list[str] | None = None) -> int:
     out = RESULTS / "latest.json"
     report.write_json(out, {
         "when": datetime.now(UTC).isoformat(timespec="seconds"),
-        "options": {"quick": options.quick, "postgres": bool(postgres), "sections": sections},
+        "options": {"quick": options.quick, "postgres": bool(postgres), "sections": sections,
+                    "sizes": options.sizes},
         "machine": info,
         "sections": {t.key: t.as_json() for t in tables},
         "targets": [{"target": what, "result": report.verdict(ok)} for what, ok in targets],

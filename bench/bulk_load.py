@@ -89,9 +89,10 @@ def load_postgres(engine: Engine, tables: list[Table]) -> dict[str, int]:
                         copy.write_row(row)
                         count += 1
                 written[table] = count
-                cursor.execute(
-                    f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM {table}))"
-                )
+                if "id" in columns:  # link tables (intervention_driver) have a composite key, no sequence
+                    cursor.execute(
+                        f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM {table}))"
+                    )
         pg.commit()
     finally:
         raw.close()

@@ -53,7 +53,8 @@ SELECT c.id AS case_id, c.alias, c.age, a.display_name AS therapist, t.name AS t
          WHERE r.case_id = c.id AND r.subject = 'overall'
          ORDER BY r.week DESC LIMIT 1) AS overall,
        (SELECT max(w.week) FROM weekly_review w
-         WHERE w.case_id = c.id AND w.status = 'submitted') AS last_review_week
+         WHERE w.case_id = c.id AND w.status = 'submitted') AS last_review_week,
+       (SELECT count(*) FROM comment m WHERE m.case_id = c.id AND m.status = 'open') AS open_comments
 FROM plan_case c
 JOIN account a ON a.id = c.therapist_id
 JOIN team t ON t.id = c.team_id
@@ -75,7 +76,7 @@ def hand_written(session: Session, team_id: int, *, today, include_closed: bool)
             "case_id": r.case_id, "alias": r.alias, "age": r.age, "therapist": r.therapist, "team": r.team,
             "status": r.status, "start_date": r.start_date, "planned_weeks": r.planned_weeks,
             "week": min(week, r.planned_weeks) if r.status == "closed" else week,
-            "overall": r.overall, "last_review_week": r.last_review_week,
+            "overall": r.overall, "last_review_week": r.last_review_week, "open_comments": r.open_comments,
         })
     return pd.DataFrame.from_records(records, columns=CASELOAD_COLUMNS)
 
@@ -227,8 +228,8 @@ def measure(engine: Engine, n: int, supervisor_id: int, *, repeats: int) -> dict
 
 
 def run(*, quick: bool, postgres: str | None, skipped_because: str = "set PLANNER_BENCH_POSTGRES_URL",
-        log=print) -> list[report.Table]:
-    sizes = QUICK_SIZES if quick else SIZES
+        log=print, sizes: tuple[int, ...] | None = None) -> list[report.Table]:
+    sizes = sizes or (QUICK_SIZES if quick else SIZES)
     table = report.Table(
         "service_scale",
         "Service scale: planner.cases.caseload for a supervisor vs one hand-written SQL query (floor)",
