@@ -1,9 +1,15 @@
-"""Local accounts: argon2id password hashes, sign-in, and loading the signed-in person."""
+"""Local accounts: argon2id password hashes, sign-in, and loading the signed-in person.
+
+Sign-in is one step, or two for staff who switched on a second factor (planner.two_factor): then
+a correct password only earns the question for the 6-digit code, and wrong codes count in the
+same database throttle as wrong passwords.
+"""
 
 from __future__ import annotations
 
 import math
 import secrets
+import unicodedata
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -27,6 +33,8 @@ MIN_PASSWORD_LENGTH = 10
 FREE_ATTEMPTS = 3  # failures before any wait
 MAX_DELAY_S = 60  # the wait never grows past this: a slow-down, never a lock-out
 SIGN_IN_FAILED = "That user name and password do not match an active account."
+CODE_FAILED = "That code did not work. Please type the 6-digit code your authenticator app shows now."
+STAFF_ROLES = ("therapist", "supervisor", "admin")  # the roles that may use a second factor
 
 
 class AccountError(ValueError):
@@ -69,10 +77,13 @@ def load_principal(session: Session, user_id: int) -> Principal | None:
 
 @dataclass(frozen=True)
 class SignIn:
-    """The outcome of a sign-in: the person, or None and (when throttled) how long to wait."""
+    """The outcome of a sign-in: the person; or None and (when throttled) how long to wait; or,
+    after a correct password on an account with two-step sign-in, the account whose code to ask for."""
 
     principal: Principal | None
     wait_seconds: int = 0
+    code_needed_for: int | None = None  # account id: ask for the 6-digit code next
+    failure: str = SIGN_IN_FAILED
 
     @property
     def message(self) -> str:
@@ -81,10 +92,10 @@ class SignIn:
                 "Too many attempts with this user name. For your safety, please wait "
                 f"{self.wait_seconds} second{'s' if self.wait_seconds != 1 else ''} and try again."
             )
-        return SIGN_IN_FAILED
+        return self.failure
 
 
-def _throttle_wait(session: Session, name: str, now: datetime) -> int:
+def throttle_wait(session: Session, name: str, now: datetime) -> int:
     row = session.get(SignInThrottle, name)
     if row is None or row.failures < FREE_ATTEMPTS or row.last_failure_at is None:
         return 0
@@ -93,7 +104,7 @@ def _throttle_wait(session: Session, name: str, now: datetime) -> int:
     return max(0, math.ceil(delay - (now - last).total_seconds()))
 
 
-def _note_failure(session: Session, name: str, now: datetime) -> None:
+def note_failure(session: Session, name: str, now: datetime) -> None:
     # One upsert, so two failed attempts at the same moment both count.
     dialect = session.get_bind().dialect.name
     insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
@@ -114,7 +125,8 @@ def clear_throttle(session: Session, username: str) -> None:
 
 
 def authenticate(session: Session, username: str, password: str) -> Principal | None:
-    """The person if the password matches an active account, else None (see sign_in)."""
+    """The person if the password matches an active account, else None (see sign_in; None too when
+    the account has two-step sign-in on, since a password alone does not sign it in)."""
     return sign_in(session, username, password).principal
 
 
@@ -126,9 +138,12 @@ def sign_in(session: Session, username: str, password: str, *, now: datetime | N
     slow-down an attacker cannot turn into a permanent lock-out of a real user. The count lives
     in the database, so reloading the page does not reset it; a successful sign-in clears it.
     """
-    name = username.strip().lower()[:64] or "(blank)"
+    # Control characters (a NUL breaks PostgreSQL text) cannot be in any user name: made visible as
+    # U+FFFD they still key the throttle and the audit entry, and match no account.
+    name = "".join("\ufffd" if unicodedata.category(ch) in ("Cc", "Cs") else ch for ch in username.strip().lower()[:64])
+    name = name or "(blank)"
     now = now or datetime.now(UTC)
-    wait = _throttle_wait(session, name, now)
+    wait = throttle_wait(session, name, now)
     if wait:
         audit.record(session, actor=None, actor_name=name, action="sign_in_throttled", outcome="denied")
         return SignIn(None, wait)
@@ -139,16 +154,45 @@ def sign_in(session: Session, username: str, password: str, *, now: datetime | N
     except (VerifyMismatchError, VerificationError, InvalidHashError):
         matched = False
     if not matched:
-        _note_failure(session, name, now)
+        note_failure(session, name, now)
         audit.record(session, actor=None, actor_name=name, action="sign_in_failed", outcome="denied")
         return SignIn(None)
     if _hasher.check_needs_rehash(user.password_hash):
         user.password_hash = _hasher.hash(password)
         session.add(user)
+    if two_step_enabled(user):
+        # The throttle is not cleared: only a right code does that, so guessing codes after a
+        # known password slows down exactly like guessing passwords.
+        audit.record(session, actor=principal_for(session, user), action="sign_in_code_asked")
+        return SignIn(None, code_needed_for=user.id)
     clear_throttle(session, name)
     principal = principal_for(session, user)
     audit.record(session, actor=principal, action="sign_in")
     return SignIn(principal)
+
+
+def two_step_enabled(user: User) -> bool:
+    return user.role in STAFF_ROLES and user.totp_secret is not None and user.totp_enabled_at is not None
+
+
+def reset_two_step(session: Session, username: str) -> None:
+    """Switch two-step sign-in off for an account (the person lost their phone): an administrator's
+    command on the server, audited. The person signs in with their password alone until they enrol again."""
+    name = username.strip().lower()
+    # No user name holds a control character, and PostgreSQL refuses a NUL in a query: no such account.
+    has_control = any(unicodedata.category(ch) in ("Cc", "Cs") for ch in name)
+    user = None if has_control else session.exec(select(User).where(User.username == name)).first()
+    if user is None:
+        raise AccountError(f"There is no account called {username!r}.")
+    if user.totp_secret is None and user.totp_enabled_at is None:
+        raise AccountError(f"Two-step sign-in is not switched on for {user.username!r}; nothing changed.")
+    user.totp_secret = None
+    user.totp_enabled_at = None
+    user.totp_last_step = None
+    session.add(user)
+    audit.record(
+        session, actor=None, actor_name="system", action="two_step_disabled", object_type="account", object_id=user.id
+    )
 
 
 def create_user(session: Session, user_in: UserCreate, password: str, *, family_case_id: int | None = None) -> User:

@@ -83,7 +83,12 @@ class User(SQLModel, table=True):
     team_id: int | None = Field(default=None, foreign_key="team.id", index=True)
     password_hash: str = Field(max_length=255)
     active: bool = True
-    totp_secret: str | None = Field(default=None, max_length=64)  # optional second factor (staff)
+    # Optional second factor for staff (planner.two_factor): the base32 TOTP secret, held as such
+    # because the server must compute the same codes as the phone; set but not yet enabled = an
+    # enrolment awaiting its first code. The last 30-second step used refuses a code used twice.
+    totp_secret: str | None = Field(default=None, max_length=64)
+    totp_enabled_at: datetime | None = None
+    totp_last_step: int | None = None  # a 30-second step number: fits an int for centuries
     created_at: datetime = Field(default_factory=utcnow)
     version: int = 1
 
