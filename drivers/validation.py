@@ -111,4 +111,6 @@ def validate_link(link: Link, drivers: Iterable[Driver], existing_links: Iterabl
         messages.append(
             f"Please keep the note to {MAX_NOTE} characters or fewer (it is {len(link.note)})."
         )
+    elif has_control_characters(link.note.replace("\n", " ").replace("\t", " ").replace("\r", " ")):
+        messages.append("The note contains characters that cannot be shown (control characters): please retype it.")
     return messages

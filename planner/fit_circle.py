@@ -266,6 +266,8 @@ def archive_driver(session: Session, user: Principal, case_id: int, driver_id: i
         raise InvalidInput({"reason": "Please say why this driver is being archived."})
     if len(reason) > 500:
         raise InvalidInput({"reason": "Please keep the reason to 500 characters or fewer."})
+    if has_control_characters(reason.replace("\n", " ").replace("\t", " ").replace("\r", " ")):
+        raise InvalidInput({"reason": "The reason contains characters that cannot be shown (control characters): please retype it."})
     versioned_update(
         session, Driver, driver_id, version, {"archived_at": utcnow(), "archived_by": user.id, "archive_reason": reason}, "driver"
     )

@@ -99,6 +99,10 @@ with tab_plan:
     )
     if view.can_edit:
         with st.expander("Change the phase lengths" + (" (custom)" if view.custom_phases else " (defaults)")):
+            # Saved at the version seen when the form was first drawn, not re-read on the submitting run,
+            # so a colleague's save in between is refused rather than silently overwritten.
+            phases_version_key = f"phases_version_{case_id}"
+            opened_version = st.session_state.setdefault(phases_version_key, view.version)
             with st.form("phases"):
                 engagement_weeks = view.phases[0].end_week - view.phases[0].start_week + 1
                 generalisation_weeks = view.phases[2].end_week - view.phases[2].start_week + 1
@@ -109,12 +113,14 @@ with tab_plan:
                 if st.form_submit_button("Save phases", type="primary"):
                     try:
                         with unit_of_work(engine()) as session:
-                            set_phase_lengths(session, user, case_id, engagement=int(engagement), generalisation=int(generalisation), version=view.version)
+                            set_phase_lengths(session, user, case_id, engagement=int(engagement), generalisation=int(generalisation), version=opened_version)
                     except InvalidInput as error:
                         st.error("**Phases:** " + md(error.errors["phases"]))
                     except StaleEdit as error:
                         st.error(md(error))
+                        del st.session_state[phases_version_key]  # the next run shows the lengths saved now
                     else:
+                        del st.session_state[phases_version_key]
                         st.session_state["timeline_toast"] = "Phases saved."
                         st.rerun()
 
