@@ -5,10 +5,14 @@ from pathlib import Path
 import streamlit as st
 
 from planner.db import DatabaseUnavailable
-from views.shared import ROLE_LABELS, current_user, engine, md, sign_out
+from views.organisation_sign_in import sign_out_everywhere
+from views.shared import ROLE_LABELS, current_user, engine, md
 
 # A local favicon: a ":material/...:" or emoji page icon is fetched from a third-party server.
-DEEP_LINKS = ("case_overview", "driver_map", "plan", "weekly_review", "timeline", "family_sharing")
+DEEP_LINKS = (
+    "case_overview", "driver_map", "plan", "weekly_review", "timeline", "family_sharing",
+    "supervision", "fidelity", "forum_brief",
+)
 
 st.set_page_config(page_title="MST-PSB Planner", page_icon=str(Path(__file__).parent / "data" / "favicon.png"), layout="wide")
 
@@ -34,26 +38,40 @@ elif user.role in ("therapist", "supervisor"):
         st.Page("views/weekly_review.py", title="Weekly review", icon=":material/event_note:"),
         st.Page("views/timeline.py", title="Timeline and progress", icon=":material/timeline:"),
         st.Page("views/family_sharing.py", title="Family summary", icon=":material/family_restroom:"),
+        st.Page("views/supervision.py", title="Supervision", icon=":material/forum:"),
+        st.Page("views/fidelity.py", title="Fidelity", icon=":material/fact_check:"),
+        st.Page("views/forum_brief.py", title="Forum brief", icon=":material/picture_as_pdf:"),
     ]
+    transfer = st.Page("views/case_transfer.py", title="Export and import", icon=":material/swap_horiz:")
+    two_step = st.Page("views/two_step.py", title="Two-step sign-in", icon=":material/phonelink_lock:")
     if user.role == "therapist":
         home = st.Page("views/caseload.py", title="My cases", icon=":material/folder_shared:", default=True)
-        pages = {"Cases": [home, *case_pages]}
+        pages = {"Cases": [home, *case_pages], "Account": [transfer, two_step]}
     else:
-        home = st.Page("views/caseload.py", title="Team cases", icon=":material/groups:", default=True)
-        pages = {"Team": [home], "Cases": case_pages}
+        home = st.Page("views/team_dashboard.py", title="Team dashboard", icon=":material/dashboard:", default=True)
+        team = [
+            home,
+            st.Page("views/caseload.py", title="Team cases", icon=":material/groups:"),
+            st.Page("views/team_learning.py", title="Team learning", icon=":material/insights:"),
+            st.Page("views/audit_log.py", title="Audit trail", icon=":material/policy:"),
+        ]
+        pages = {"Team": team, "Cases": case_pages, "Account": [transfer, two_step]}
 elif user.role == "family":
     # On a family's own phone the tab should not announce what kind of service this is.
     st.set_page_config(page_title="Our progress")
     pages = [st.Page("views/family_progress.py", title="Our progress", icon=":material/sunny:", default=True)]
 else:
-    pages = [st.Page("views/accounts.py", title="Accounts", icon=":material/manage_accounts:", default=True)]
+    pages = [
+        st.Page("views/accounts.py", title="Accounts", icon=":material/manage_accounts:", default=True),
+        st.Page("views/audit_log.py", title="Audit trail", icon=":material/policy:"),
+        st.Page("views/two_step.py", title="Two-step sign-in", icon=":material/phonelink_lock:"),
+    ]
 
 if user is not None:
     with st.sidebar:
         st.markdown(f"**{md(user.display_name)}**")
         st.caption(ROLE_LABELS.get(user.role, user.role))
         if st.button("Sign out", icon=":material/logout:", key="sign_out"):
-            sign_out("You have signed out.")
-            st.rerun()
+            sign_out_everywhere("You have signed out.")
 
 st.navigation(pages).run()

@@ -14,8 +14,17 @@ from planner.access import AccessDenied
 from planner.db import make_engine, unit_of_work
 from planner.family import published_family_summary
 from planner.models import Case, Team, User
+from planner.account_admin import list_accounts
+from planner.audit_view import audit_events
+from planner.case_transfer import export_case, import_case
+from planner.dashboard import team_dashboard
+from planner.errors import InvalidInput
+from planner.fidelity import record_adherence
+from planner.reports.forum_brief import forum_brief_pdf
 from planner.reports.weekly_summary import weekly_summary_pdf
-from tests.conftest import DEMO_PASSWORD
+from planner.supervision import add_comment
+from planner.team_learning import team_learning
+from tests.conftest import DEMO_PASSWORD, TODAY
 from tests.helpers import APP, person
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -26,20 +35,28 @@ CASE_PAGES = [
     "views/weekly_review.py",
     "views/timeline.py",
     "views/family_sharing.py",
+    "views/supervision.py",
+    "views/fidelity.py",
+    "views/forum_brief.py",
 ]
 REFUSAL = "You do not have access to this case, or it does not exist."
 
 
-def matrix() -> list[dict[str, str]]:
+DOC = (ROOT / "docs" / "access-matrix.md").read_text()
+CASE_TABLE, TEAM_TABLE = DOC.split("## Team-wide pages")
+
+
+def table(text: str, columns: list[str]) -> list[dict[str, str]]:
     rows = []
-    for line in (ROOT / "docs" / "access-matrix.md").read_text().splitlines():
+    for line in text.splitlines():
         cells = [c.strip() for c in line.strip().strip("|").split("|")]
-        if len(cells) == 6 and cells[0] not in ("Who", "---") and not set(cells[0]) <= {"-"}:
-            rows.append(dict(zip(["who", "case", "view", "edit", "export", "family"], cells)))
+        if line.startswith("|") and len(cells) == len(columns) and cells[0] != "Who" and not set(cells[0]) <= {"-"}:
+            rows.append(dict(zip(columns, cells)))
     return rows
 
 
-ROWS = matrix()
+ROWS = table(CASE_TABLE, ["who", "case", "view", "edit", "export", "family", "supervise"])
+TEAM_ROWS = table(TEAM_TABLE, ["who", "dashboard", "learning", "audit", "import", "accounts"])
 # Who signs in, and which demo case, for each row of the table.
 ACTORS = {
     ("anonymous", "any case"): (None, "Leon"),
@@ -57,6 +74,7 @@ ACTORS = {
 
 def test_the_table_covers_every_row_we_walk():
     assert {(r["who"], r["case"]) for r in ROWS} == set(ACTORS)
+    assert [r["who"] for r in TEAM_ROWS] == [who for who, _ in TEAM_ACTORS.items()]
 
 
 @pytest.fixture
@@ -121,7 +139,11 @@ def test_access_matrix_row(demo, row):
         who = person(engine, username)
         for check, allowed in (
             (lambda s: weekly_summary_pdf(s, who, case, 1), row["export"] == "yes"),
+            (lambda s: forum_brief_pdf(s, who, case, today=TODAY, pseudonymise=True), row["export"] == "yes"),
+            (lambda s: export_case(s, who, case), row["export"] == "yes"),
             (lambda s: published_family_summary(s, who, case), row["family"] == "yes"),
+            (lambda s: add_comment(s, who, case, "case", None, "Matrix check"), row["supervise"] == "yes"),
+            (lambda s: record_adherence(s, who, case, TODAY, 0.8, today=TODAY), row["supervise"] == "yes"),
         ):
             if allowed:
                 with unit_of_work(engine) as session:
@@ -132,3 +154,86 @@ def test_access_matrix_row(demo, row):
                         check(session)
             cells += 1
     print(f"{row['who']}/{row['case']}: {cells} cells checked")
+
+
+# Who signs in for each row of the team-wide table.
+TEAM_ACTORS = {
+    "anonymous": None, "therapist": "therapist", "supervisor": "supervisor", "family": "family", "admin": "admin",
+    "deactivated": "therapist",
+}
+TEAM_PAGES = {
+    "dashboard": ("views/team_dashboard.py", "Team dashboard"),
+    "learning": ("views/team_learning.py", "Team learning"),
+    "audit": ("views/audit_log.py", "Audit trail"),
+    "import": ("views/case_transfer.py", "Export and import"),
+    "accounts": ("views/accounts.py", "Accounts"),
+}
+
+
+def team_services(who, engine):
+    """Each team-wide page's service, called as `who`; AccessDenied when refused."""
+
+    def import_nothing(session):
+        try:
+            import_case(session, who, b"{}")  # past the access check, an empty file is refused as malformed
+        except InvalidInput:
+            pass
+
+    def with_session(call):
+        def run():
+            with unit_of_work(engine) as session:
+                call(session)
+        return run
+
+    return {
+        "dashboard": with_session(lambda s: team_dashboard(s, who, today=TODAY)),
+        "learning": with_session(lambda s: team_learning(s, who, today=TODAY)),
+        "audit": with_session(lambda s: audit_events(s, who, limit=5)),
+        "import": with_session(import_nothing),
+        "accounts": with_session(lambda s: list_accounts(s, who)),
+    }
+
+
+@pytest.mark.parametrize("row", TEAM_ROWS, ids=lambda r: r["who"])
+def test_team_pages_row(demo, row):
+    engine, _cases = demo
+    username = TEAM_ACTORS[row["who"]]
+    if row["who"] == "deactivated":
+        with unit_of_work(engine) as session:
+            session.exec(select(User).where(User.username == username)).one().active = False
+    cells = 0
+    if username is not None:
+        who = person(engine, username)
+        for column, call in team_services(who, engine).items():
+            if row[column].startswith("yes"):
+                call()
+            else:
+                with pytest.raises(AccessDenied):
+                    call()
+            cells += 1
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    if username is not None:
+        at.text_input[0].input(username)
+        at.text_input[1].input(DEMO_PASSWORD)
+        at.button[0].click().run()
+    signed_in = "user_id" in at.session_state
+    for column, (page, title) in TEAM_PAGES.items():
+        try:
+            at.switch_page(page).run()
+        except ValueError:  # not in this person's menu: nothing at that address for them
+            assert not row[column].startswith("yes"), (page, "not in the menu")
+            cells += 1
+            continue
+        assert not at.exception, at.exception
+        shown = [t.value for t in at.title][:1] == [title]
+        refused = any("do not have access" in e.value for e in at.error)
+        if row[column].startswith("yes"):
+            assert shown and not refused, (page, "should be shown")
+            if column == "import":
+                assert at.file_uploader, (page, "no import offered")
+        elif column == "import" and shown:  # a supervisor's Export and import page: export only
+            assert not at.file_uploader, (page, "import offered")
+        elif signed_in:
+            assert refused or not shown, (page, "should be refused")
+        cells += 1
+    print(f"team pages, {row['who']}: {cells} cells checked")

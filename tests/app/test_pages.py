@@ -103,6 +103,9 @@ def test_colleague_cannot_open_leons_case_by_url(app_url):
 
 def test_supervisor_sees_team_cases(app_url):
     at = signed_in("supervisor")
+    assert at.title[0].value == "Team dashboard"  # the supervisor's home; the full list is one click away
+    at.switch_page("views/caseload.py").run()
+    assert not at.exception, at.exception
     assert at.title[0].value == "Team cases"
     frame = at.dataframe[0].value
     assert "Leon" in set(frame["alias"]) and frame["therapist"].nunique() >= 3

@@ -11,7 +11,7 @@ pytestmark = pytest.mark.e2e
 @pytest.mark.parametrize(
     ("username", "heading", "width", "must_show"),
     [
-        ("supervisor", "Team cases", 1400, "Weekly review overdue"),
+        ("supervisor", "Team dashboard", 1400, "Cases with flags"),
         ("therapist", "My cases", 1400, "Open a case"),
         ("family", "Our progress", 390, "What is going well"),
         ("admin", "Accounts", 1400, "Active accounts"),
