@@ -6,16 +6,19 @@ from sqlmodel import select
 
 from planner.db import make_engine, unit_of_work
 from planner.models import Case
-from tests.e2e.ui import pick, sign_in
+from tests.e2e.ui import pick, select_box, sign_in
 
 pytestmark = pytest.mark.e2e
 
 RULE = "Nan is the named adult whenever the cousins visit on Sundays"
 
 
-def choose(p, combobox: str, typed: str, option: str) -> None:
-    """Pick an option from a Streamlit select box by typing to filter it."""
-    pick(p, p.get_by_role("combobox", name=combobox, exact=True), p.get_by_role("option", name=option), typed=typed)
+def choose(p, combobox: str, typed: str, option: str, *, multiple: bool = False) -> None:
+    """Pick an option from a Streamlit select box by typing to filter it (a multiselect then shows it as a chip)."""
+    pick(
+        p, p.get_by_role("combobox", name=combobox, exact=True), p.get_by_role("option", name=option), typed=typed,
+        chosen=select_box(p, combobox).filter(has_text=option) if multiple else None,
+    )
 
 
 def test_therapist_adds_a_safety_rule_to_leons_plan(server, page, demo_sqlite_url):
@@ -34,7 +37,7 @@ def test_therapist_adds_a_safety_rule_to_leons_plan(server, page, demo_sqlite_ur
     form = p.get_by_test_id("stForm").filter(has=p.get_by_role("button", name="Add the rule"))
     form.get_by_label("Rule", exact=True).fill(RULE)
     form.get_by_label("Adults responsible").fill("Dad and Nan")
-    choose(p, "Risks it manages (needs)", "Loose supervision", "Loose supervision when cousins visit")
+    choose(p, "Risks it manages (needs)", "Loose supervision", "Loose supervision when cousins visit", multiple=True)
     p.keyboard.press("Escape")
     form.get_by_role("button", name="Add the rule").click()
     expect(p.get_by_text("Added the home rule.")).to_be_visible(timeout=30_000)

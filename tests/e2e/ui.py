@@ -24,9 +24,11 @@ def settled(p) -> None:
     expect(p.locator("[data-testid='stApp'][data-test-script-state='notRunning']")).to_be_attached(timeout=30_000)
 
 
-def pick(p, opener, option, typed: str | None = None, attempts: int = 4) -> None:
+def pick(p, opener, option, typed: str | None = None, *, chosen=None, attempts: int = 4) -> None:
     """Open a select box (`opener`, a locator), optionally type to filter it, and click `option` (a locator),
-    retrying if a rerun closed the list."""
+    retrying if a rerun closed the list. `chosen` (a locator; multiselects, whose chips carry the text) shows
+    the choice took: a rerun that redraws the widget after the click can drop it, so it is checked once the
+    page has settled, and picked again if gone."""
     for attempt in range(attempts):
         settled(p)
         opener.click()
@@ -35,6 +37,12 @@ def pick(p, opener, option, typed: str | None = None, attempts: int = 4) -> None
         try:
             expect(option).to_be_visible(timeout=5_000)
             option.click(timeout=5_000)
+            if chosen is None:
+                return
+            if p.get_by_role("listbox").count():  # a multiselect keeps its list open: close it
+                p.keyboard.press("Escape")
+            settled(p)
+            expect(chosen).to_be_visible(timeout=3_000)
             return
         except AssertionError:
             pass
@@ -46,3 +54,9 @@ def pick(p, opener, option, typed: str | None = None, attempts: int = 4) -> None
         p.keyboard.press("Escape")
         if typed:
             opener.fill("")
+
+
+def select_box(p, label: str):
+    """The Streamlit select box or multiselect whose combobox is called `label`."""
+    box = p.get_by_role("combobox", name=label, exact=True)
+    return p.locator("[data-testid='stSelectbox'], [data-testid='stMultiSelect']").filter(has=box)
