@@ -8,7 +8,7 @@ from planner.access import AccessDenied
 from planner.cases import case_overview
 from planner.db import unit_of_work
 from drivers.model import SYSTEM_LABELS
-from views.shared import case_id_param, chart, engine, md, refuse, require_user, today
+from views.shared import case_id_param, case_links, case_menu, chart, engine, md, refuse, require_user, today
 
 user = require_user()
 
@@ -21,15 +21,8 @@ except AccessDenied:
 
 case = view.case
 st.title(md(f"{case.alias}, {case.age}"))
-CASE_PAGES = [
-    ("views/driver_map.py", "Driver map", ":material/hub:"),
-    ("views/plan.py", "Plan", ":material/checklist:"),
-    ("views/weekly_review.py", "Weekly review", ":material/event_note:"),
-    ("views/timeline.py", "Timeline and progress", ":material/timeline:"),
-    ("views/family_sharing.py", "Family summary", ":material/family_restroom:"),
-]
-for column, (page, label, icon) in zip(st.columns(len(CASE_PAGES)), CASE_PAGES):
-    column.page_link(page, label=label, icon=icon, query_params={"case": str(case.id)})
+case_menu(case_id, case.alias)
+case_links(case.id, "views/case_overview.py")
 st.caption(
     md(
         f"{week_label(case.week, case.planned_weeks)} · started {readable_date(case.start_date)} · "

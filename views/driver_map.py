@@ -23,7 +23,7 @@ from planner.fit_circle import (
     update_driver,
 )
 from planner.guard import NotFound
-from views.shared import case_id_param, engine, md, refuse, require_user, today
+from views.shared import case_id_param, case_menu, engine, md, refuse, require_user, today
 
 user = require_user()
 case_id = case_id_param("driver map")
@@ -40,6 +40,7 @@ except AccessDenied:
     refuse("You do not have access to this case, or it does not exist.")
 
 st.title("Driver map: " + md(data.alias))
+case_menu(case_id, data.alias)
 st.caption(
     "The fit circle: why the behaviour happens. Drivers from five systems around the referral behaviour; "
     "strengths beside needs; arrows show what drives what."

@@ -22,7 +22,7 @@ from planner.family_accounts import (
     suggested_username,
 )
 from views.family_progress import draw_summary
-from views.shared import case_id_param, engine, md, refuse, require_user, today
+from views.shared import case_id_param, case_menu, engine, md, refuse, require_user, today
 
 user = require_user()
 case_id = case_id_param("family summary")
@@ -76,6 +76,7 @@ if message := st.session_state.pop(TOAST, None):
     st.toast(message, icon=":material/check_circle:")
 
 st.title("Family summary: " + md(preview.alias))
+case_menu(case_id, preview.alias)
 st.caption(
     "What the family reads when they sign in: a plain, encouraging summary built only from the family wording "
     "of drivers and goals. Preview it, then publish it; the family always sees the last version you published."

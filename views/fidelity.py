@@ -12,7 +12,7 @@ from planner.access import AccessDenied
 from planner.db import unit_of_work
 from planner.errors import InvalidInput
 from planner.fidelity import ADHERENCE_THRESHOLD, fidelity_view, record_adherence
-from views.shared import case_id_param, chart, engine, md, refuse, require_user, today
+from views.shared import case_id_param, case_menu, chart, engine, md, refuse, require_user, today
 
 Y_AXIS_WIDTH = 36
 ADHERENCE_COLOUR, FLAG_COLOUR, OVERALL_COLOUR = "#0072B2", "#D55E00", "#009E73"  # Okabe-Ito
@@ -31,6 +31,7 @@ except AccessDenied:
     refuse("You do not have access to this case, or it does not exist.")
 
 st.title("Fidelity: " + md(view.alias))
+case_menu(case_id, view.alias)
 st.caption(
     f"How closely the work follows MST: the monthly adherence score (0 to 1; below {ADHERENCE_THRESHOLD} is flagged) "
     "beside the overall safety scale, and which of the nine MST principles the plan's interventions serve."

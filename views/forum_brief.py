@@ -24,7 +24,7 @@ from planner.reports.forum_brief import (
     forum_brief_pdf,
     validate_inputs,
 )
-from views.shared import case_id_param, engine, md, refuse, require_user, today
+from views.shared import case_id_param, case_menu, engine, md, refuse, require_user, today
 
 REFUSAL = "You do not have access to this case, or it does not exist."
 FULL, PSEUDONYMISED = "Full names", "Pseudonymised (initials only)"
@@ -40,6 +40,7 @@ except AccessDenied:
     refuse(REFUSAL)
 
 st.title("Forum brief: " + md(defaults.alias))
+case_menu(case_id, defaults.alias)
 st.caption(
     "A one-page brief for the multi-agency SHB forum, for members to read before the meeting. "
     "The pseudonymised version shows initials only and names no one."

@@ -37,7 +37,7 @@ from planner.plan import (
     update_outcome,
     update_rule,
 )
-from views.shared import case_id_param, engine, md, refuse, require_user, today
+from views.shared import case_id_param, case_menu, engine, md, refuse, require_user, today
 
 user = require_user()
 case_id = case_id_param("plan")
@@ -49,6 +49,7 @@ except AccessDenied:
     refuse("You do not have access to this case, or it does not exist.")
 
 st.title("Plan: " + md(data.alias))
+case_menu(case_id, data.alias)
 st.caption(
     "What is being done about each driver, what the family and the team are aiming for, and the rules that "
     "keep everyone safe. "

@@ -111,3 +111,36 @@ def chart(altair_chart) -> None:
     charts are built by code, not users, so the tests and the browser are the check instead.
     """
     st.vega_lite_chart(altair_chart.to_dict(validate=False), width="stretch")
+
+
+# Every page about one case, in the order of the work; each case page links to the others with the case.
+CASE_PAGES = (
+    ("views/case_overview.py", "Case overview", ":material/description:"),
+    ("views/driver_map.py", "Driver map", ":material/hub:"),
+    ("views/plan.py", "Plan", ":material/checklist:"),
+    ("views/weekly_review.py", "Weekly review", ":material/event_note:"),
+    ("views/timeline.py", "Timeline and progress", ":material/timeline:"),
+    ("views/family_sharing.py", "Family summary", ":material/family_restroom:"),
+    ("views/supervision.py", "Supervision", ":material/forum:"),
+    ("views/fidelity.py", "Fidelity", ":material/fact_check:"),
+    ("views/forum_brief.py", "Forum brief", ":material/picture_as_pdf:"),
+)
+
+
+def case_links(case_id: int, here: str, *, per_row: int = 4) -> None:
+    """Links to the case's other pages in the page body, `here` left out."""
+    targets = [entry for entry in CASE_PAGES if entry[0] != here]
+    for start in range(0, len(targets), per_row):
+        row = targets[start : start + per_row]
+        for column, (page, label, icon) in zip(st.columns(per_row), row):
+            column.page_link(page, label=label, icon=icon, query_params={"case": str(case_id)})
+
+
+def case_menu(case_id: int, alias: str) -> None:
+    """This case's pages in the sidebar: the app's menu cannot carry the case, so these links do.
+
+    Called by each case page after its access check, so a refused case shows no links."""
+    with st.sidebar:
+        st.caption("This case: " + md(alias))
+        for page, label, icon in CASE_PAGES:
+            st.page_link(page, label=label, icon=icon, query_params={"case": str(case_id)})

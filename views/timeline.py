@@ -10,7 +10,7 @@ from planner.access import AccessDenied
 from planner.case_progress import progress_view, set_phase_lengths
 from planner.db import unit_of_work
 from planner.errors import InvalidInput, StaleEdit
-from views.shared import case_id_param, chart, engine, md, refuse, require_user, today
+from views.shared import case_id_param, case_menu, chart, engine, md, refuse, require_user, today
 
 # Okabe-Ito, as in the driver map: distinguishable with the common colour-vision deficiencies.
 PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#D55E00", "#56B4E9", "#F0E442", "#999999"]
@@ -31,6 +31,7 @@ except AccessDenied:
     refuse("You do not have access to this case, or it does not exist.")
 
 st.title("Timeline and progress: " + md(view.alias))
+case_menu(case_id, view.alias)
 st.caption("The plan from week 1 to its planned end: phases, interventions over time, and whether the case is on track.")
 
 m1, m2, m3, m4 = st.columns(4)

@@ -33,7 +33,7 @@ from planner.weekly_review import (
     start_amendment,
     submit_review,
 )
-from views.shared import case_id_param, engine, md, refuse, require_user, today
+from views.shared import case_id_param, case_menu, engine, md, refuse, require_user, today
 
 user = require_user()
 case_id = case_id_param("weekly review")
@@ -62,6 +62,7 @@ if message := st.session_state.pop(TOAST_KEY, None):
     st.toast(message, icon=":material/check_circle:")
 
 st.title("Weekly review: " + md(data.alias))
+case_menu(case_id, data.alias)
 st.caption(
     "One review a week: how last week's goals went, advances and barriers, the updated fit, 0-10 ratings "
     "and next week's goals. It is the case summary for supervision."
