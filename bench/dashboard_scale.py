@@ -20,30 +20,25 @@ dropped afterwards.
 
 from __future__ import annotations
 
-import time
 from collections import defaultdict
 from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import date, timedelta
-from pathlib import Path
 
 import pandas as pd
-from sqlalchemy import Date, DateTime, create_engine, text
-from sqlalchemy.engine import Engine, make_url
+from sqlalchemy import Date, DateTime, text
+from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from bench import report
-from bench.bulk_load import load_postgres, load_sqlite, with_required_columns
-from bench.service_scale import CACHE, alembic_head, count_statements, read_only_session
+from bench import databases, report
+from bench.bulk_load import with_required_columns
+from bench.service_scale import count_statements, read_only_session
 from bench.synthetic import SERVICE_DATA_VERSION, SERVICE_TODAY, Service, Table, service, service_tables
 from bench.timing import paired
 from goals.model import IntermediaryGoal, OverarchingGoal, PrioritisedDriver
 from goals.on_track import CaseState
 from goals.timeline import plan_week
-from planner import migrate
 from planner.accounts import load_principal
 from planner.dashboard import TREND_WEEKS, dashboard_frame, dashboard_row, team_dashboard
-from planner.db import make_engine
 
 SIZES = (20, 600, 10_000)
 QUICK_SIZES = (20, 600)
@@ -203,61 +198,15 @@ def dashboard_tables(svc: Service, *, text_dates: bool) -> list[Table]:
     ]
 
 
-def all_tables(engine: Engine, n: int, *, text_dates: bool) -> list[Table]:
+def all_tables(engine: Engine, n: int, text_dates: bool) -> list[Table]:
     svc = service(n)
     tables = service_tables(svc, text_dates=text_dates) + dashboard_tables(svc, text_dates=text_dates)
     return with_required_columns(engine, tables, text_dates=text_dates)
 
 
-def sqlite_database(n: int, log) -> tuple[str, str]:
-    """URL of the cached SQLite file for n cases, building it if needed; and how it was obtained."""
-    CACHE.mkdir(parents=True, exist_ok=True)
-    path = CACHE / f"dashboard_{n}_v{SERVICE_DATA_VERSION}.{DASHBOARD_DATA_VERSION}_{alembic_head()}.db"
-    for stale in CACHE.glob(f"dashboard_{n}_v*.db*"):
-        if stale.name != path.name:
-            stale.unlink()
-    if path.exists():
-        return f"sqlite:///{path}", "cached"
-    start = time.perf_counter()
-    building = path.with_name(path.name + ".building")
-    for leftover in (building, Path(f"{building}-wal"), Path(f"{building}-shm")):
-        leftover.unlink(missing_ok=True)
-    engine = make_engine(f"sqlite:///{building}")
-    try:
-        migrate.upgrade(engine)
-        tables = all_tables(engine, n, text_dates=True)
-    finally:
-        engine.dispose()
-    log(f"  building SQLite dashboard service of {n:,} cases ...")
-    load_sqlite(building, tables)
-    building.replace(path)
-    return f"sqlite:///{path}", f"built in {time.perf_counter() - start:.1f} s"
-
-
-@contextmanager
-def postgres_database(base_url: str, n: int, log):
-    """A fresh PostgreSQL database bench_dash_<n> with the service loaded; dropped afterwards."""
-    name = f"bench_dash_{n}"
-    admin = create_engine(base_url, isolation_level="AUTOCOMMIT")
-    url = make_url(base_url).set(database=name).render_as_string(hide_password=False)
-    try:
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-            connection.execute(text(f'CREATE DATABASE "{name}"'))
-        start = time.perf_counter()
-        engine = make_engine(url)
-        migrate.upgrade(engine)
-        log(f"  building PostgreSQL dashboard service of {n:,} cases ...")
-        load_postgres(engine, all_tables(engine, n, text_dates=False))
-        built = f"built in {time.perf_counter() - start:.1f} s"
-        try:
-            yield engine, built
-        finally:
-            engine.dispose()
-    finally:
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+DATA = databases.ScaleData(
+    "dashboard", f"{SERVICE_DATA_VERSION}.{DASHBOARD_DATA_VERSION}", "bench_dash", "dashboard service", all_tables
+)
 
 
 # --------------------------------------------------------------------------- measuring
@@ -336,16 +285,8 @@ def run(*, quick: bool, postgres: str | None, skipped_because: str = "set PLANNE
             repeats = 3 if n >= 10_000 else 9  # several seconds a call at 10,000 cases (the rules run per case)
             if quick:
                 repeats = min(repeats, 5)
-            if base is None:
-                url, how = sqlite_database(n, log)
-                engine = make_engine(url)
-                try:
-                    figures = measure(engine, n, svc, repeats=repeats)
-                finally:
-                    engine.dispose()
-            else:
-                with postgres_database(base, n, log) as (engine, how):
-                    figures = measure(engine, n, svc, repeats=repeats)
+            with databases.database(DATA, base, n, log) as (engine, how):
+                figures = measure(engine, n, svc, repeats=repeats)
             result = figures["result"]
             counts.append(figures["statements"])
             answers[(label, n)] = figures["answer"]

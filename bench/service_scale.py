@@ -19,31 +19,25 @@ afterwards.
 from __future__ import annotations
 
 import os
-import time
 from contextlib import contextmanager
-from pathlib import Path
 from urllib.parse import urlsplit
 
 import pandas as pd
-from alembic.script import ScriptDirectory
-from sqlalchemy import Date, create_engine, event, text
-from sqlalchemy.engine import Engine, make_url
+from sqlalchemy import Date, event, text
+from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from bench import report
-from bench.bulk_load import load_postgres, load_sqlite, with_required_columns
-from bench.synthetic import SERVICE_DATA_VERSION, SERVICE_TODAY, service, service_tables
+from bench import databases, report
+from bench.bulk_load import with_required_columns
+from bench.synthetic import SERVICE_DATA_VERSION, SERVICE_TODAY, Table, service, service_tables
 from bench.timing import paired
 from goals.timeline import plan_week
-from planner import migrate
 from planner.accounts import load_principal
 from planner.cases import CASELOAD_COLUMNS, caseload
-from planner.db import make_engine
 
 SIZES = (20, 600, 10_000)
 QUICK_SIZES = (20, 600)
 TARGET_RATIO = 2.0
-CACHE = Path(__file__).resolve().parent / "results" / "cache"
 LOCAL_HOSTS = {"localhost", "127.0.0.1", "::1", ""}
 
 HAND_SQL = """
@@ -120,63 +114,20 @@ def postgres_url(raw: str) -> str:
     return url
 
 
-def alembic_head() -> str:
-    return ScriptDirectory.from_config(migrate.alembic_config("sqlite://")).get_current_head() or "none"
-
-
 # --------------------------------------------------------------------------- building databases
+
+
+def service_database_tables(engine: Engine, n: int, text_dates: bool) -> list[Table]:
+    """The rows of a service of n cases, ready for the migrated database of `engine`."""
+    return with_required_columns(engine, service_tables(service(n), text_dates=text_dates), text_dates=text_dates)
+
+
+DATA = databases.ScaleData("service", str(SERVICE_DATA_VERSION), "bench_scale", "service", service_database_tables)
 
 
 def sqlite_database(n: int, log) -> tuple[str, str]:
     """URL of the cached SQLite file for n cases, building it if needed; and how it was obtained."""
-    CACHE.mkdir(parents=True, exist_ok=True)
-    path = CACHE / f"service_{n}_v{SERVICE_DATA_VERSION}_{alembic_head()}.db"
-    for stale in CACHE.glob(f"service_{n}_v*.db*"):  # older data versions or schemas
-        if stale.name != path.name:
-            stale.unlink()
-    if path.exists():
-        return f"sqlite:///{path}", "cached"
-    start = time.perf_counter()
-    building = path.with_name(path.name + ".building")
-    for leftover in (building, Path(f"{building}-wal"), Path(f"{building}-shm")):
-        leftover.unlink(missing_ok=True)
-    engine = make_engine(f"sqlite:///{building}")
-    try:
-        migrate.upgrade(engine)
-        tables = with_required_columns(engine, service_tables(service(n), text_dates=True), text_dates=True)
-    finally:
-        engine.dispose()
-    log(f"  building SQLite service of {n:,} cases ...")
-    load_sqlite(building, tables)
-    building.replace(path)
-    return f"sqlite:///{path}", f"built in {time.perf_counter() - start:.1f} s"
-
-
-@contextmanager
-def postgres_database(base_url: str, n: int, log):
-    """A fresh PostgreSQL database bench_scale_<n> with the service loaded; dropped afterwards."""
-    name = f"bench_scale_{n}"
-    admin = create_engine(base_url, isolation_level="AUTOCOMMIT")
-    url = make_url(base_url).set(database=name).render_as_string(hide_password=False)
-    try:
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-            connection.execute(text(f'CREATE DATABASE "{name}"'))
-        start = time.perf_counter()
-        engine = make_engine(url)
-        migrate.upgrade(engine)
-        log(f"  building PostgreSQL service of {n:,} cases ...")
-        tables = with_required_columns(engine, service_tables(service(n), text_dates=False), text_dates=False)
-        load_postgres(engine, tables)
-        built = f"built in {time.perf_counter() - start:.1f} s"
-        try:
-            yield engine, built
-        finally:
-            engine.dispose()
-    finally:
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+    return databases.sqlite_database(DATA, n, log)
 
 
 # --------------------------------------------------------------------------- measuring
@@ -245,16 +196,8 @@ def run(*, quick: bool, postgres: str | None, skipped_because: str = "set PLANNE
             repeats = 7 if n >= 10_000 else 15
             if quick:
                 repeats = min(repeats, 7)
-            if base is None:
-                url, how = sqlite_database(n, log)
-                engine = make_engine(url)
-                try:
-                    figures = measure(engine, n, svc.supervisor_id, repeats=repeats)
-                finally:
-                    engine.dispose()
-            else:
-                with postgres_database(base, n, log) as (engine, how):
-                    figures = measure(engine, n, svc.supervisor_id, repeats=repeats)
+            with databases.database(DATA, base, n, log) as (engine, how):
+                figures = measure(engine, n, svc.supervisor_id, repeats=repeats)
             result = figures["result"]
             counts.append(figures["statements"])
             answers[(label, n)] = figures["answer"]

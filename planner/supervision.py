@@ -12,9 +12,10 @@ records itself in the audit trail without any clinical text (no comment bodies, 
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, time
+from typing import TypeVar
 
 from sqlalchemy import func
 from sqlmodel import Session, select
@@ -47,6 +48,7 @@ SUBJECT_LABELS = {
 MAX_COMMENT = 2000
 MAX_REASON = 500
 _LABEL_TEXT = 90  # a goal's text is cut to this in a subject label
+R = TypeVar("R")  # a row type a reader returns
 
 
 # --------------------------------------------------------------------------- plain data
@@ -317,12 +319,21 @@ def supervision_page(session: Session, user: Principal, case_id: int) -> Supervi
     return page
 
 
+def _viewed(
+    session: Session, user: Principal, case_id: int, object_type: str, read: Callable[[], list[R]],
+    action: Action = Action.VIEW,
+) -> list[R]:
+    """One case read the way every reader here does it: `action` checked first (a refusal is audited by check),
+    then `read()`, then one audit entry naming what was seen."""
+    check(session, user, action, case_id)
+    rows = read()
+    audit.record(session, actor=user, action="view", object_type=object_type, object_id=case_id, case_id=case_id)
+    return rows
+
+
 def case_comments(session: Session, user: Principal, case_id: int) -> list[CommentRow]:
     """Every comment on the case, newest first, with what it is pinned to, its author and status."""
-    check(session, user, Action.VIEW, case_id)
-    rows = _comments(session, case_id)
-    audit.record(session, actor=user, action="view", object_type="comments", object_id=case_id, case_id=case_id)
-    return rows
+    return _viewed(session, user, case_id, "comments", lambda: _comments(session, case_id))
 
 
 def comment_subjects(session: Session, user: Principal, case_id: int) -> list[Subject]:
@@ -350,34 +361,29 @@ def open_comment_counts(session: Session, user: Principal, case_ids: Iterable[in
 
 def review_sign_offs(session: Session, user: Principal, case_id: int) -> list[ReviewRow]:
     """Every submitted review of the case with its sign-off, newest week first."""
-    check(session, user, Action.VIEW, case_id)
-    rows = _reviews(session, case_id)
-    audit.record(session, actor=user, action="view", object_type="review_sign_offs", object_id=case_id, case_id=case_id)
-    return rows
+    return _viewed(session, user, case_id, "review_sign_offs", lambda: _reviews(session, case_id))
 
 
 def reviews_awaiting_sign_off(session: Session, user: Principal, case_id: int) -> list[ReviewRow]:
     """Submitted reviews not yet signed off (an amended original waits no more: its amendment does)."""
-    check(session, user, Action.VIEW, case_id)
-    rows = [r for r in _reviews(session, case_id) if r.awaiting_sign_off]
-    audit.record(session, actor=user, action="view", object_type="review_sign_offs", object_id=case_id, case_id=case_id)
-    return rows
+
+    def awaiting() -> list[ReviewRow]:
+        return [r for r in _reviews(session, case_id) if r.awaiting_sign_off]
+
+    return _viewed(session, user, case_id, "review_sign_offs", awaiting)
 
 
 def assignment_history(session: Session, user: Principal, case_id: int) -> list[AssignmentRow]:
     """Who has held the case, oldest first; the last row holds it now."""
-    check(session, user, Action.VIEW, case_id)
-    rows = _history(session, session.get(Case, case_id))
-    audit.record(session, actor=user, action="view", object_type="case_assignment", object_id=case_id, case_id=case_id)
-    return rows
+    return _viewed(session, user, case_id, "case_assignment", lambda: _history(session, session.get(Case, case_id)))
 
 
 def team_therapists(session: Session, user: Principal, case_id: int) -> list[Therapist]:
     """The active therapists of the case's team the case could be handed to (not its current holder)."""
-    check(session, user, Action.REASSIGN, case_id)
-    rows = _team_therapists(session, session.get(Case, case_id))
-    audit.record(session, actor=user, action="view", object_type="team_therapists", object_id=case_id, case_id=case_id)
-    return rows
+    return _viewed(
+        session, user, case_id, "team_therapists", lambda: _team_therapists(session, session.get(Case, case_id)),
+        Action.REASSIGN,
+    )
 
 
 # --------------------------------------------------------------------------- changing

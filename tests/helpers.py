@@ -27,12 +27,20 @@ def case_id(engine, alias: str) -> int:
         return session.exec(select(Case.id).where(Case.alias == alias)).one()
 
 
-def open_case_page(username: str, page: str, case: int, *, password: str = DEMO_PASSWORD) -> AppTest:
-    """AppTest of the app, signed in by typing, showing `page` for ?case=`case`."""
+def signed_in(username: str, password: str = DEMO_PASSWORD) -> AppTest:
+    """AppTest of the app after typing `username` and `password` into the sign-in form (on their home page when
+    they are right; still on the form, with its message, when not)."""
     at = AppTest.from_file(APP, default_timeout=60).run()
     at.text_input[0].input(username)
     at.text_input[1].input(password)
     at.button[0].click().run()
+    assert not at.exception, at.exception
+    return at
+
+
+def open_case_page(username: str, page: str, case: int, *, password: str = DEMO_PASSWORD) -> AppTest:
+    """AppTest of the app, signed in by typing, showing `page` for ?case=`case`."""
+    at = signed_in(username, password)
     at.query_params["case"] = str(case)
     at.switch_page(page).run()
     assert not at.exception, at.exception

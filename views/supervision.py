@@ -29,7 +29,7 @@ from planner.supervision import (
     sign_off_review,
     supervision_page,
 )
-from views.shared import case_id_param, engine, md, refuse, require_user
+from views.shared import case_id_param, case_menu, engine, md, refuse, require_user
 
 TOAST = "supervision_toast"
 REASSIGN_FLAG = "supervision_reassign_open"
@@ -81,8 +81,9 @@ def done(message: str) -> None:
     st.rerun()
 
 
-def attempt(action, success: str) -> None:
-    """Run one change in its own transaction; kind messages for refusals, stale saves and bad input."""
+def attempt(action, success: str, then=None) -> None:
+    """Run one change in its own transaction; kind messages for refusals, stale saves and bad input. Once it is
+    saved, `then()` (if given) tidies up before the rerun that shows `success`."""
     try:
         with unit_of_work(engine()) as session:
             action(session)
@@ -93,6 +94,8 @@ def attempt(action, success: str) -> None:
     except AccessDenied:
         st.error(REFUSAL)
     else:
+        if then is not None:
+            then()
         done(success)
 
 
@@ -100,6 +103,7 @@ if message := st.session_state.pop(TOAST, None):
     st.toast(md(message), icon=":material/check_circle:")
 
 st.title("Supervision: " + md(page.alias))
+case_menu(case_id, page.alias)
 st.caption(
     md(
         f"Therapist {page.therapist} · {page.open_comments} open comment{'s' if page.open_comments != 1 else ''} · "
@@ -107,14 +111,6 @@ st.caption(
         + (" · closed" if page.status == "closed" else "")
     )
 )
-CASE_PAGES = [
-    ("views/case_overview.py", "Case overview", ":material/description:"),
-    ("views/driver_map.py", "Driver map", ":material/hub:"),
-    ("views/plan.py", "Plan", ":material/checklist:"),
-    ("views/weekly_review.py", "Weekly review", ":material/event_note:"),
-]
-for column, (target, label, icon) in zip(st.columns(len(CASE_PAGES)), CASE_PAGES):
-    column.page_link(target, label=label, icon=icon, query_params={"case": str(case_id)})
 
 tab_reviews, tab_comments, tab_therapist = st.tabs(
     [f"Sign-off ({len(page.awaiting)} waiting)", f"Comments ({page.open_comments} open)", "Therapist and history"]
@@ -293,26 +289,22 @@ def confirm_reassign() -> None:
         close_reassign()
         st.rerun()
     if c1.button("Reassign", type="primary", key="reassign_confirm"):
-        try:
-            with unit_of_work(engine()) as session:
-                reassign_case(
-                    session,
-                    user,
-                    case_id,
-                    st.session_state.get("reassign_therapist"),
-                    st.session_state.get("reassign_reason", ""),
-                    page.case_version,
-                )
-        except InvalidInput as error:
-            show_errors(error)
-        except StaleEdit as error:
-            st.error(md(error))
-        except AccessDenied:
-            st.error(REFUSAL)
-        else:
+
+        def reassign(session) -> None:
+            reassign_case(
+                session,
+                user,
+                case_id,
+                st.session_state.get("reassign_therapist"),
+                st.session_state.get("reassign_reason", ""),
+                page.case_version,
+            )
+
+        def forget_choice() -> None:
             close_reassign()
             st.session_state.pop("reassign_reason", None)
-            done(f"Reassigned to {name}.")
+
+        attempt(reassign, f"Reassigned to {name}.", then=forget_choice)
 
 
 with tab_therapist:

@@ -11,8 +11,7 @@ from streamlit.testing.v1 import AppTest
 from planner import audit
 from planner.db import make_engine, unit_of_work
 from planner.models import AuditEvent, User
-from tests.conftest import DEMO_PASSWORD
-from tests.helpers import APP, person
+from tests.helpers import person, signed_in
 
 ROOT = Path(__file__).resolve().parents[2]
 PAGE = "views/audit_log.py"
@@ -23,13 +22,6 @@ REFUSAL = "The audit trail is for administrators and supervisors."
 def app_url(demo_sqlite_url, monkeypatch):
     monkeypatch.setenv("PLANNER_DATABASE_URL", demo_sqlite_url)
     return demo_sqlite_url
-
-
-def signed_in(username: str) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=60).run()
-    at.text_input[0].input(username)
-    at.text_input[1].input(DEMO_PASSWORD)
-    return at.button[0].click().run()
 
 
 def on_audit_page(username: str) -> AppTest:

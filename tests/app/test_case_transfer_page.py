@@ -14,8 +14,7 @@ from planner.audit import verify
 from planner.case_transfer import export_case_json
 from planner.db import make_engine, unit_of_work
 from planner.models import AuditEvent, Case, Driver, User
-from tests.conftest import DEMO_PASSWORD
-from tests.helpers import APP, case_id, person
+from tests.helpers import case_id, person, signed_in
 
 ROOT = Path(__file__).resolve().parents[2]
 PAGE = "views/case_transfer.py"
@@ -30,10 +29,7 @@ def app_engine(demo_sqlite_url, monkeypatch):
 
 
 def on_page(username: str) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=60).run()
-    at.text_input[0].input(username)
-    at.text_input[1].input(DEMO_PASSWORD)
-    at.button[0].click().run()
+    at = signed_in(username)
     at.switch_page(PAGE).run()
     assert not at.exception, at.exception
     return at
@@ -140,10 +136,7 @@ def test_supervisor_exports_team_cases_but_cannot_import(app_engine):
 @pytest.mark.parametrize("username", ["family", "admin"])
 def test_family_and_admin_are_refused(app_engine, username):
     # Not in their menu, so not reachable through the app...
-    at = AppTest.from_file(APP, default_timeout=60).run()
-    at.text_input[0].input(username)
-    at.text_input[1].input(DEMO_PASSWORD)
-    at.button[0].click().run()
+    at = signed_in(username)
     with pytest.raises(ValueError, match="Could not find a navigation page"):
         at.switch_page(PAGE)
     # ...and run directly, the page refuses kindly and offers nothing.

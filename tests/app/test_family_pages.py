@@ -15,11 +15,10 @@ from planner.accounts import authenticate, principal_for
 from planner.db import make_engine, unit_of_work
 from planner.family_accounts import create_family_login
 from planner.models import Case, FamilyAccess, FamilySummarySnapshot, User
-from tests.conftest import DEMO_PASSWORD
+from tests.helpers import signed_in
 from tests.integration.test_family import FAMILY_OK, leaks, plant_markers, publish_planted
 
 ROOT = Path(__file__).resolve().parents[2]
-APP = str(ROOT / "app.py")
 FAMILY_PAGE = "views/family_progress.py"
 SHARING_PAGE = "views/family_sharing.py"
 STAFF_PAGES = ("views/caseload.py", "views/case_overview.py", "views/driver_map.py", "views/plan.py",
@@ -50,15 +49,6 @@ def db(url):
 def case_id(url, alias: str) -> int:
     with db(url) as session:
         return session.exec(select(Case.id).where(Case.alias == alias)).one()
-
-
-def signed_in(username: str, password: str = DEMO_PASSWORD) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=60).run()
-    at.text_input[0].input(username)
-    at.text_input[1].input(password)
-    at.button[0].click().run()
-    assert not at.exception, at.exception
-    return at
 
 
 def open_sharing(username: str, case: int) -> AppTest:

@@ -11,8 +11,7 @@ from streamlit.testing.v1 import AppTest
 
 from planner.db import make_engine, unit_of_work
 from planner.models import AdherenceScore, Case, Rating, User
-from tests.conftest import DEMO_PASSWORD
-from tests.helpers import APP, case_id, open_case_page
+from tests.helpers import case_id, open_case_page, signed_in
 
 PAGE = "views/fidelity.py"
 REFUSAL = "You do not have access to this case, or it does not exist."
@@ -100,10 +99,7 @@ def test_staff_without_the_case_are_refused(demo, username):
 @pytest.mark.parametrize("username", ["family", "admin"])
 def test_family_and_admin_have_no_such_page_and_are_refused_by_address(demo, username):
     leon = case_id(demo, "Leon")
-    at = AppTest.from_file(APP, default_timeout=60).run()
-    at.text_input[0].input(username)
-    at.text_input[1].input(DEMO_PASSWORD)
-    at.button[0].click().run()
+    at = signed_in(username)
     at.query_params["case"] = str(leon)
     with pytest.raises(ValueError):  # not in their menu
         at.switch_page(PAGE)

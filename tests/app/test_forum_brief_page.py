@@ -12,8 +12,8 @@ from streamlit.testing.v1 import AppTest
 from planner.db import make_engine, unit_of_work
 from planner.models import AuditEvent, Case, Participant, User
 from planner.reports.forum_brief import CONFIDENTIAL, RECOMMENDATION_LIMIT, SECTION_HEADINGS
-from tests.conftest import DEMO_PASSWORD, TODAY
-from tests.helpers import APP, open_case_page
+from tests.conftest import TODAY
+from tests.helpers import APP, open_case_page, signed_in
 
 PAGE = "views/forum_brief.py"
 REFUSAL = "You do not have access to this case, or it does not exist."
@@ -132,10 +132,7 @@ def test_colleagues_and_other_teams_are_refused_kindly(leon, username):
 @pytest.mark.parametrize("username", ["family", "admin"])
 def test_family_and_admin_cannot_open_the_page(leon, username):
     _, case_id, _ = leon
-    at = AppTest.from_file(APP, default_timeout=60).run()
-    at.text_input[0].input(username)
-    at.text_input[1].input(DEMO_PASSWORD)
-    at.button[0].click().run()
+    at = signed_in(username)
     at.query_params["case"] = str(case_id)
     with pytest.raises(ValueError):  # not in their menu
         at.switch_page(PAGE).run()

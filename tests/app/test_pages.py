@@ -1,7 +1,5 @@
 """Every page, for every role, through Streamlit's AppTest (the server side of a real run)."""
 
-from pathlib import Path
-
 import pytest
 from sqlmodel import select
 from streamlit.testing.v1 import AppTest
@@ -10,8 +8,7 @@ from planner.accounts import SIGN_IN_FAILED
 from planner.db import make_engine, unit_of_work
 from planner.models import Case, User
 from tests.conftest import DEMO_PASSWORD
-
-APP = str(Path(__file__).resolve().parents[2] / "app.py")
+from tests.helpers import APP, signed_in
 
 
 @pytest.fixture
@@ -23,16 +20,6 @@ def app_url(demo_sqlite_url, monkeypatch):
 def leon_id(url) -> int:
     with unit_of_work(make_engine(url)) as session:
         return session.exec(select(Case.id).where(Case.alias == "Leon")).one()
-
-
-def signed_in(username: str, password: str = DEMO_PASSWORD) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=60)
-    at.run()
-    at.text_input[0].input(username)
-    at.text_input[1].input(password)
-    at.button[0].click().run()
-    assert not at.exception, at.exception
-    return at
 
 
 def texts(at: AppTest) -> str:

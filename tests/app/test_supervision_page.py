@@ -7,8 +7,7 @@ from streamlit.testing.v1 import AppTest
 
 from planner.db import make_engine, unit_of_work
 from planner.models import Case, CaseAssignment, Comment, User, WeeklyReview
-from tests.conftest import DEMO_PASSWORD
-from tests.helpers import APP, open_case_page
+from tests.helpers import open_case_page, signed_in
 from views.shared import md
 
 PAGE = "views/supervision.py"
@@ -168,10 +167,7 @@ def test_colleagues_and_other_teams_are_refused(leon, username):
 @pytest.mark.parametrize("username", ["family", "admin"])
 def test_family_and_admin_never_see_the_page(leon, username):
     _, case_id = leon
-    at = AppTest.from_file(APP, default_timeout=60).run()
-    at.text_input[0].input(username)
-    at.text_input[1].input(DEMO_PASSWORD)
-    at.button[0].click().run()
+    at = signed_in(username)
     at.query_params["case"] = str(case_id)
     with pytest.raises(ValueError):  # not in their menu at all: the address falls back to their home page
         at.switch_page(PAGE).run()

@@ -13,7 +13,7 @@ from planner.db import make_engine, unit_of_work
 from planner.models import Case, User
 from tests import factories
 from tests.conftest import DEMO_PASSWORD
-from tests.helpers import APP
+from tests.helpers import signed_in
 
 pytestmark = pytest.mark.db
 PAGE = "views/team_dashboard.py"
@@ -23,15 +23,6 @@ PAGE = "views/team_dashboard.py"
 def demo(demo_sqlite_url, monkeypatch):
     monkeypatch.setenv("PLANNER_DATABASE_URL", demo_sqlite_url)
     return make_engine(demo_sqlite_url)
-
-
-def signed_in(username: str) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=60).run()
-    at.text_input[0].input(username)
-    at.text_input[1].input(DEMO_PASSWORD)
-    at.button[0].click().run()
-    assert not at.exception, at.exception
-    return at
 
 
 def expected_labels(engine) -> dict[str, list[str]]:

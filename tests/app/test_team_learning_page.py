@@ -11,8 +11,7 @@ from streamlit.testing.v1 import AppTest
 from planner.db import make_engine, unit_of_work
 from planner.models import Case, Team, User
 from planner.team_learning import team_learning
-from tests.conftest import DEMO_PASSWORD
-from tests.helpers import APP, person
+from tests.helpers import person, signed_in
 
 PAGE = "views/team_learning.py"
 ROOT = Path(__file__).resolve().parents[2]
@@ -23,15 +22,6 @@ REFUSAL = "Team learning is for supervisors: it looks across every case of their
 def demo(demo_sqlite_url, monkeypatch):
     monkeypatch.setenv("PLANNER_DATABASE_URL", demo_sqlite_url)
     return make_engine(demo_sqlite_url)
-
-
-def signed_in(username: str) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=60).run()
-    at.text_input[0].input(username)
-    at.text_input[1].input(DEMO_PASSWORD)
-    at.button[0].click().run()
-    assert not at.exception, at.exception
-    return at
 
 
 def page_as(engine, username: str) -> AppTest:

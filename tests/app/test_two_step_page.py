@@ -11,8 +11,7 @@ from streamlit.testing.v1 import AppTest
 from planner.accounts import CODE_FAILED
 from planner.db import make_engine, unit_of_work
 from planner.models import AuditEvent, User
-from tests.conftest import DEMO_PASSWORD
-from tests.helpers import APP
+from tests.helpers import signed_in
 
 ROOT = Path(__file__).resolve().parents[2]
 PAGE = "views/two_step.py"
@@ -22,15 +21,6 @@ PAGE = "views/two_step.py"
 def app_url(demo_sqlite_url, monkeypatch):
     monkeypatch.setenv("PLANNER_DATABASE_URL", demo_sqlite_url)
     return demo_sqlite_url
-
-
-def typed_sign_in(username: str, password: str = DEMO_PASSWORD) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=60).run()
-    at.text_input[0].input(username)
-    at.text_input[1].input(password)
-    at.button[0].click().run()
-    assert not at.exception, at.exception
-    return at
 
 
 def button(at: AppTest, label: str):
@@ -48,7 +38,7 @@ def wrong_code(secret: str) -> str:
 
 
 def enrol_through_the_page(username: str) -> str:
-    at = typed_sign_in(username)
+    at = signed_in(username)
     at.switch_page(PAGE).run()
     assert at.title[0].value == "Two-step sign-in" and "**off**" in at.info[0].value
     button(at, "Set up two-step sign-in").click().run()
@@ -68,7 +58,7 @@ def enrol_through_the_page(username: str) -> str:
 
 def test_enrol_then_sign_in_asks_for_the_code(app_url):
     secret = enrol_through_the_page("therapist")
-    at = typed_sign_in("therapist")
+    at = signed_in("therapist")
     assert "user_id" not in at.session_state  # the password alone is not enough now
     assert [t.label for t in at.text_input] == ["6-digit code"]
     assert set(at.session_state["two_step_pending"]) == {"account_id", "until"}  # never the password
@@ -87,11 +77,11 @@ def test_enrol_then_sign_in_asks_for_the_code(app_url):
 
 def test_the_code_step_expires_and_can_be_started_again(app_url):
     enrol_through_the_page("supervisor")
-    at = typed_sign_in("supervisor")
+    at = signed_in("supervisor")
     assert [t.label for t in at.text_input] == ["6-digit code"]
     button(at, "Start again").click().run()
     assert [t.label for t in at.text_input] == ["User name", "Password"]
-    at = typed_sign_in("supervisor")
+    at = signed_in("supervisor")
     at.session_state["two_step_pending"] = {**at.session_state["two_step_pending"], "until": time.time() - 1}
     at.run()
     assert [t.label for t in at.text_input] == ["User name", "Password"]
@@ -100,10 +90,7 @@ def test_the_code_step_expires_and_can_be_started_again(app_url):
 
 def test_switching_off_needs_a_current_code(app_url):
     secret = enrol_through_the_page("admin")
-    at = AppTest.from_file(APP, default_timeout=60).run()
-    at.text_input[0].input("admin")
-    at.text_input[1].input(DEMO_PASSWORD)
-    at.button[0].click().run()
+    at = signed_in("admin")
     at.text_input[0].input(pyotp.TOTP(secret).at(time.time() + 30))
     at.button[0].click().run()
     at.switch_page(PAGE).run()
@@ -119,7 +106,7 @@ def test_switching_off_needs_a_current_code(app_url):
     button(at, "Switch off").click().run()
     assert not at.exception, at.exception
     assert at.success[0].value == "Two-step sign-in is off." and "**off**" in at.info[0].value
-    assert [t.label for t in typed_sign_in("admin").text_input] != ["6-digit code"]
+    assert [t.label for t in signed_in("admin").text_input] != ["6-digit code"]
 
 
 def test_family_gets_a_kind_refusal(app_url):
@@ -132,4 +119,4 @@ def test_family_gets_a_kind_refusal(app_url):
     assert not at.exception, at.exception
     assert "for staff accounts" in at.error[0].value and not at.button and not at.code
     with pytest.raises(ValueError):  # nor is the page in the family's menu
-        typed_sign_in("family").switch_page(PAGE)
+        signed_in("family").switch_page(PAGE)

@@ -1,8 +1,6 @@
 """The weekly review page through AppTest: drafting and coming back, submitting, validation,
 amendments, the supervisor's read-only view and the colleague's refusal."""
 
-from pathlib import Path
-
 import pytest
 from sqlmodel import select
 from streamlit.testing.v1 import AppTest
@@ -11,10 +9,9 @@ from planner.accounts import principal_for
 from planner.db import make_engine, unit_of_work
 from planner.models import Case, Driver, Goal, Rating, User, WeeklyReview
 from planner.weekly_review import NewGoal, ReviewContent, save_draft, submit_review
-from tests.conftest import DEMO_PASSWORD, TODAY
-from tests.helpers import open_case_page
+from tests.conftest import TODAY
+from tests.helpers import open_case_page, signed_in
 
-APP = str(Path(__file__).resolve().parents[2] / "app.py")
 PAGE = "views/weekly_review.py"
 WEEK = 24  # Leon's current week: no submitted review yet
 
@@ -256,10 +253,7 @@ def test_colleague_is_refused(leon):
 
 @pytest.mark.parametrize(("case_param", "shown"), [("99999", "error"), ("LEON", "info"), ("1 OR 1=1", "info")])
 def test_a_tampered_case_parameter_is_handled_kindly(leon, case_param, shown):
-    at = AppTest.from_file(APP, default_timeout=60).run()
-    at.text_input[0].input("therapist")
-    at.text_input[1].input(DEMO_PASSWORD)
-    at.button[0].click().run()
+    at = signed_in("therapist")
     at.query_params["case"] = case_param
     at.switch_page(PAGE).run()
     assert not at.exception

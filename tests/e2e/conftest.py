@@ -12,6 +12,8 @@ import subprocess
 import sys
 import time
 import urllib.request
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -54,13 +56,18 @@ def browser():
         browser.close()
 
 
-@pytest.fixture
-def server(demo_sqlite_url):
-    """The app, served by `streamlit run` exactly as `make run` serves it, on a copy of the demo data."""
-    port = _free_port()
-    env = {k: v for k, v in os.environ.items() if not k.startswith("PLANNER_")} | {"PLANNER_DATABASE_URL": demo_sqlite_url}
+@contextmanager
+def running_app(database_url: str, extra_args: Sequence[str] = (), *, port: int | None = None) -> Iterator[str]:
+    """`streamlit run app.py` exactly as `make run` serves it (plus `extra_args`), on `database_url`, with no other
+    PLANNER_ settings from the caller's environment; yields the base URL once /_stcore/health answers (the test
+    fails if it does not within 60 s) and stops the server afterwards. `port` for callers that must name the
+    address before the app starts (a redirect URI); a free one otherwise."""
+    port = port or _free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PLANNER_")}
+    env["PLANNER_DATABASE_URL"] = database_url
     process = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.address", "127.0.0.1", "--server.port", str(port)],
+        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.address", "127.0.0.1", "--server.port", str(port),
+         *extra_args],
         cwd=ROOT,
         env=env,
         stdout=subprocess.PIPE,
@@ -78,12 +85,21 @@ def server(demo_sqlite_url):
     else:
         process.kill()
         pytest.fail("streamlit did not start: " + process.stdout.read().decode(errors="replace")[-2000:])
-    yield base
-    process.terminate()
     try:
-        process.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        process.kill()
+        yield base
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+
+
+@pytest.fixture
+def server(demo_sqlite_url):
+    """The app, served by `streamlit run` exactly as `make run` serves it, on a copy of the demo data."""
+    with running_app(demo_sqlite_url) as base:
+        yield base
 
 
 class Page:

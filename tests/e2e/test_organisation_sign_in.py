@@ -1,24 +1,19 @@
 """Organisation sign-in in a real browser: st.login against the tests' own OIDC provider, end to end.
 
-The app is served by `streamlit run` as in conftest.py's `server`, with a secrets file (in tmp_path,
-named by --secrets.files) whose [auth] section points at tests/oidc_provider.py. Chromium follows the
-real redirects: app -> /auth/login -> provider /authorize -> /oauth2callback (Streamlit exchanges the
-code, checks the id token) -> app, which adopts the identity.
+The app is served by conftest.py's `running_app` (as the `server` fixture serves it), with a secrets
+file (in tmp_path, named by --secrets.files) whose [auth] section points at tests/oidc_provider.py.
+Chromium follows the real redirects: app -> /auth/login -> provider /authorize -> /oauth2callback
+(Streamlit exchanges the code, checks the id token) -> app, which adopts the identity.
 """
 
 from __future__ import annotations
 
-import os
 import secrets
-import subprocess
-import sys
-import time
-import urllib.request
 
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import ROOT, _free_port
+from tests.e2e.conftest import _free_port, running_app
 from tests.e2e.ui import settled
 from tests.oidc_provider import Identity, OIDCProvider
 
@@ -44,35 +39,8 @@ def oidc_app(demo_sqlite_url, tmp_path):
             f'client_secret = "{client_secret}"\n'
             f'server_metadata_url = "{provider.metadata_url}"\n'
         )
-        env = {k: v for k, v in os.environ.items() if not k.startswith("PLANNER_")}
-        env["PLANNER_DATABASE_URL"] = demo_sqlite_url
-        process = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", "app.py", "--server.address", "127.0.0.1",
-             "--server.port", str(port), "--secrets.files", str(secrets_file)],
-            cwd=ROOT,
-            env=env,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-        )
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            try:
-                with urllib.request.urlopen(f"{base}/_stcore/health", timeout=2) as response:
-                    if response.status == 200:
-                        break
-            except OSError:
-                time.sleep(0.25)
-        else:
-            process.kill()
-            pytest.fail("streamlit did not start: " + process.stdout.read().decode(errors="replace")[-2000:])
-        try:
+        with running_app(demo_sqlite_url, ["--secrets.files", str(secrets_file)], port=port) as base:
             yield base, provider
-        finally:
-            process.terminate()
-            try:
-                process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                process.kill()
 
 
 def sidebar(p):
