@@ -50,30 +50,30 @@ def test_supervisor_pages_in_the_browser(server, page, demo_sqlite_url):
     p = browser_page.page
 
     sign_in(p, f"{server}/supervision?case={leon}", "supervisor")
-    expect(p.get_by_role("heading", name="Supervision: Leon")).to_be_visible(timeout=30_000)
+    expect(p.get_by_role("heading", name="Supervision: Leon", level=1)).to_be_visible(timeout=30_000)
     expect(p.get_by_role("tab", name="Sign-off (1 waiting)")).to_be_visible()
     settled(p)
     browser_page.screenshot("supervision-leon")
 
     open_case_page(p, "Fidelity")
-    expect(p.get_by_role("heading", name="Fidelity: Leon")).to_be_visible(timeout=30_000)
+    expect(p.get_by_role("heading", name="Fidelity: Leon", level=1)).to_be_visible(timeout=30_000)
     expect(p.get_by_role("heading", name="MST principles served by the plan")).to_be_visible()
     charts_drawn(p, 2)
     browser_page.screenshot("fidelity-leon")
 
     open_case_page(p, "Forum brief")
-    expect(p.get_by_role("heading", name="Forum brief: Leon")).to_be_visible(timeout=30_000)
+    expect(p.get_by_role("heading", name="Forum brief: Leon", level=1)).to_be_visible(timeout=30_000)
     expect(p.get_by_role("button", name="Download the PDF").or_(p.get_by_test_id("stDownloadButton")).first).to_be_visible()
     browser_page.screenshot("forum-brief-leon")
 
     open_from_menu(p, "Team learning")
-    expect(p.get_by_role("heading", name="Team learning")).to_be_visible(timeout=30_000)
+    expect(p.get_by_role("heading", name="Team learning", level=1)).to_be_visible(timeout=30_000)
     expect(p.get_by_role("heading", name="Most frequent drivers by system")).to_be_visible()
     charts_drawn(p, 1)
     browser_page.screenshot("team-learning")
 
     open_from_menu(p, "Audit trail")
-    expect(p.get_by_role("heading", name="Audit trail")).to_be_visible(timeout=30_000)
+    expect(p.get_by_role("heading", name="Audit trail", level=1)).to_be_visible(timeout=30_000)
     settled(p)
     browser_page.screenshot("audit-trail-supervisor")
 
