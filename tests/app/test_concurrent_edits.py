@@ -19,7 +19,7 @@ import pytest
 from sqlmodel import select
 from streamlit.testing.v1 import AppTest
 
-from planner.db import make_engine, unit_of_work
+from planner.db import unit_of_work
 from planner.models import Case, DesiredOutcome, Driver, Goal, Intervention, SafetyRule, WeeklyReview
 from tests.helpers import open_case_page
 
@@ -28,16 +28,6 @@ pytestmark = pytest.mark.db
 ROOT = Path(__file__).resolve().parents[2]
 COUNTS_FILE = ROOT / "artifacts" / "concurrent-edit-counts.json"
 WEEK = 24  # Leon's current week: its weekly review is not yet started
-
-
-@pytest.fixture
-def leon(demo_sqlite_url, monkeypatch):
-    monkeypatch.setenv("PLANNER_DATABASE_URL", demo_sqlite_url)
-    engine = make_engine(demo_sqlite_url)
-    with unit_of_work(engine) as session:
-        case_id = session.exec(select(Case.id).where(Case.alias == "Leon")).one()
-    yield engine, case_id
-    engine.dispose()
 
 
 class Tally:

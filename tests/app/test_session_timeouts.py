@@ -16,8 +16,8 @@ from sqlmodel import select
 from streamlit.testing.v1 import AppTest
 
 from planner.account_admin import set_active
-from planner.db import make_engine, unit_of_work
-from planner.models import Case, User
+from planner.db import unit_of_work
+from planner.models import User
 from tests.conftest import DEMO_PASSWORD
 from tests.helpers import open_case_page, person
 from views.shared import ABSOLUTE_TIMEOUT_S, IDLE_TIMEOUT_S
@@ -28,16 +28,6 @@ PAGE = "views/driver_map.py"
 IDLE_NOTE = "You were signed out after 30 minutes without activity. Please sign in again."
 ABSOLUTE_NOTE = "You were signed out because you had been signed in for 12 hours. Please sign in again."
 INACTIVE_NOTE = "Your account is not active any more. Please speak to your service administrator."
-
-
-@pytest.fixture
-def leon(demo_sqlite_url, monkeypatch):
-    monkeypatch.setenv("PLANNER_DATABASE_URL", demo_sqlite_url)
-    engine = make_engine(demo_sqlite_url)
-    with unit_of_work(engine) as session:
-        case_id = session.exec(select(Case.id).where(Case.alias == "Leon")).one()
-    yield engine, case_id
-    engine.dispose()
 
 
 def on_the_map(at: AppTest) -> bool:

@@ -5,7 +5,7 @@ import pytest
 from sqlmodel import select
 from streamlit.testing.v1 import AppTest
 
-from planner.db import make_engine, unit_of_work
+from planner.db import unit_of_work
 from planner.models import Case, CaseAssignment, Comment, User, WeeklyReview
 from tests.helpers import open_case_page, signed_in
 from views.shared import md
@@ -13,16 +13,6 @@ from views.shared import md
 PAGE = "views/supervision.py"
 REFUSAL = "You do not have access to this case, or it does not exist."
 OPEN_COMMENT = "Good progress. Before closure, hear Tyler's view directly"
-
-
-@pytest.fixture
-def leon(demo_sqlite_url, monkeypatch):
-    monkeypatch.setenv("PLANNER_DATABASE_URL", demo_sqlite_url)
-    engine = make_engine(demo_sqlite_url)
-    with unit_of_work(engine) as session:
-        case_id = session.exec(select(Case.id).where(Case.alias == "Leon")).one()
-    yield engine, case_id
-    engine.dispose()
 
 
 def texts(at: AppTest) -> str:
