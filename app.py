@@ -6,7 +6,7 @@ import streamlit as st
 
 from planner.db import DatabaseUnavailable
 from views.organisation_sign_in import sign_out_everywhere
-from views.shared import ROLE_LABELS, current_user, engine, md
+from views.shared import CASE_PAGES, ROLE_LABELS, current_user, engine, md
 
 # A local favicon: a ":material/...:" or emoji page icon is fetched from a third-party server.
 DEEP_LINKS = (
@@ -31,16 +31,10 @@ if user is None:
     ]
 elif user.role in ("therapist", "supervisor"):
     # The same case pages for both roles: what each may do on them is decided by the services.
+    # They are routable but not in the menu: a menu link cannot carry the case, so it would only lead to
+    # "choose a case". Each case page lists the case's pages in the sidebar instead (views.shared.case_menu).
     case_pages = [
-        st.Page("views/case_overview.py", title="Case overview", icon=":material/description:"),
-        st.Page("views/driver_map.py", title="Driver map", icon=":material/hub:"),
-        st.Page("views/plan.py", title="Plan", icon=":material/checklist:"),
-        st.Page("views/weekly_review.py", title="Weekly review", icon=":material/event_note:"),
-        st.Page("views/timeline.py", title="Timeline and progress", icon=":material/timeline:"),
-        st.Page("views/family_sharing.py", title="Family summary", icon=":material/family_restroom:"),
-        st.Page("views/supervision.py", title="Supervision", icon=":material/forum:"),
-        st.Page("views/fidelity.py", title="Fidelity", icon=":material/fact_check:"),
-        st.Page("views/forum_brief.py", title="Forum brief", icon=":material/picture_as_pdf:"),
+        st.Page(page, title=title, icon=icon, visibility="hidden") for page, title, icon in CASE_PAGES
     ]
     transfer = st.Page("views/case_transfer.py", title="Export and import", icon=":material/swap_horiz:")
     two_step = st.Page("views/two_step.py", title="Two-step sign-in", icon=":material/phonelink_lock:")
@@ -55,7 +49,7 @@ elif user.role in ("therapist", "supervisor"):
             st.Page("views/team_learning.py", title="Team learning", icon=":material/insights:"),
             st.Page("views/audit_log.py", title="Audit trail", icon=":material/policy:"),
         ]
-        pages = {"Team": team, "Cases": case_pages, "Account": [transfer, two_step]}
+        pages = {"Team": [*team, *case_pages], "Account": [transfer, two_step]}
 elif user.role == "family":
     # On a family's own phone the tab should not announce what kind of service this is.
     st.set_page_config(page_title="Our progress")

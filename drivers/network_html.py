@@ -46,7 +46,7 @@ __all__ = ["map_html", "map_at_week", "node_id"]
 _VIS_DIR = Path(pyvis.__file__).resolve().parent / "templates" / "lib" / "vis-9.1.2"
 
 MIN_SIZE, MAX_SIZE, RULED_OUT_SIZE = 12, 32, 10  # node radius in px, by leverage
-_LABEL_LIMIT, _TITLE_LIMIT = 80, 500
+_LABEL_LIMIT, _BEHAVIOUR_LABEL_LIMIT, _TITLE_LIMIT = 80, 64, 500
 _SHAPES = {"need": "dot", "strength": "diamond"}
 
 # Characters that must not reach a label: C0/C1 controls, bidi overrides, line separators.
@@ -97,7 +97,9 @@ def map_html(
     scores = {lev.driver_id: lev.score for levs in ranked.values() for lev in levs}
     top = max(scores.values(), default=0.0) or 1.0
     where = positions(drivers)
-    label = _plain(behaviour_label, _LABEL_LIMIT) or "Referral behaviour"
+    # The centre box is wider and shorter than a driver's label, so it never reaches the ring around it;
+    # the whole description is in its tooltip.
+    label = _plain(behaviour_label, _BEHAVIOUR_LABEL_LIMIT) or "Referral behaviour"
 
     net = Network(height=f"{height_px}px", width="100%", directed=True)
     net.add_node(
@@ -105,8 +107,8 @@ def map_html(
         color={"background": BEHAVIOUR_COLOUR, "border": BEHAVIOUR_COLOUR,
                "highlight": {"background": "#333333", "border": "#000000"},
                "hover": {"background": "#333333", "border": "#000000"}},
-        font={"color": "#FFFFFF", "size": 22, "background": "rgba(0,0,0,0)"},
-        margin=12, title=f"Referral behaviour\n{_plain(behaviour_label, _TITLE_LIMIT)}",
+        font={"color": "#FFFFFF", "size": 18, "background": "rgba(0,0,0,0)"},
+        widthConstraint={"maximum": 280}, margin=10, title=f"Referral behaviour\n{_plain(behaviour_label, _TITLE_LIMIT)}",
     )
     for node in graph.nodes:
         if node == BEHAVIOUR:

@@ -14,6 +14,7 @@ import pandas as pd
 from sqlalchemy import ColumnElement, update
 from sqlmodel import Session, select
 
+from drivers.model import INTERVENTION_TYPES
 from goals.gas import gas_series
 from goals.model import IntermediaryGoal, OverarchingGoal, PrioritisedDriver
 from goals.on_track import CaseState, Flag, all_flags
@@ -125,7 +126,7 @@ def progress_view(session: Session, user: Principal, case_id: int, *, today: dat
     intervention_rows = [
         {
             "name": i.name,
-            "type": i.type.replace("_", " "),
+            "type": INTERVENTION_TYPES.get(i.type, i.type.replace("_", " ")),
             "start_week": i.start_week,
             "end_week": i.end_week or case.planned_weeks,
             "ongoing": i.end_week is None,

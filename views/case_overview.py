@@ -74,14 +74,18 @@ with tab_drivers:
     else:
         st.caption("The fit circle: what drives the behaviour, with strengths beside needs. Ratings 0-10: how strongly each is at work now.")
         st.dataframe(
-            drivers.assign(system=drivers["system"].map(SYSTEM_LABELS)),
+            # Strengths are usually not rated: a dash, not the table's grey "None".
+            drivers.assign(
+                system=drivers["system"].map(SYSTEM_LABELS),
+                intake=drivers["intake"].map(lambda v: "—" if v is None or v != v else f"{int(v)}/10"),
+            ),
             column_order=["name", "system", "kind", "prioritised", "intake", "rating", "changeability", "interventions", "status"],
             column_config={
                 "name": st.column_config.TextColumn("Driver", width="large"),
                 "system": "System",
                 "kind": "Need or strength",
                 "prioritised": st.column_config.CheckboxColumn("Prioritised"),
-                "intake": st.column_config.NumberColumn("At intake"),
+                "intake": st.column_config.TextColumn("At intake"),
                 "rating": st.column_config.ProgressColumn("Now", min_value=0, max_value=10, format="%d/10"),
                 "changeability": st.column_config.NumberColumn("Changeability (1-5)"),
                 "interventions": st.column_config.NumberColumn("Interventions"),

@@ -4,6 +4,7 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
+from drivers.model import INTERVENTION_TYPES
 from goals.on_track import DRIVER_NOT_IMPROVING, GOAL_NOT_MET_TWICE, GOAL_UNMET_NEAR_END, REVIEW_OVERDUE
 from goals.timeline import readable_date, week_label
 from planner.access import AccessDenied
@@ -82,7 +83,13 @@ with tab_plan:
                 x2="end:Q",
                 y=alt.Y("name:N", sort=None, title=None, axis=alt.Axis(labelLimit=320)),
                 color=alt.Color(
-                    "type:N", scale=alt.Scale(range=PALETTE), legend=alt.Legend(title="Type", orient="right", labelLimit=260, symbolLimit=0)
+                    "type:N",
+                    # Every type keeps its colour from case to case; ten types need two colours past Okabe-Ito's eight.
+                    scale=alt.Scale(domain=list(INTERVENTION_TYPES.values()), range=[*PALETTE, "#000000", "#882255"]),
+                    legend=alt.Legend(
+                        title="Type", orient="top", direction="horizontal", columns=2, labelLimit=320, symbolLimit=0,
+                        values=[t for t in INTERVENTION_TYPES.values() if t in set(view.interventions["type"])],
+                    ),
                 ),
                 opacity=alt.condition(alt.datum.status == "stopped", alt.value(0.35), alt.value(1.0)),
                 tooltip=["name", "type", "start_week", "end_week", "status"],

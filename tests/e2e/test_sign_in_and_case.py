@@ -19,6 +19,11 @@ def test_therapist_opens_leons_case_offline(server, page):
     expect(p.get_by_role("heading", name=re.compile(r"^Leon, 11"))).to_be_visible(timeout=30_000)
     expect(p.get_by_text("Safety scale now")).to_be_visible()
     expect(p.get_by_text(re.compile(r"week \d+ of 30"))).to_be_visible()
+    # The case's pages are listed under "This case" (links that carry the case), not in the app menu,
+    # where a link without the case could only say "choose a case".
+    expect(p.get_by_test_id("stSidebarUserContent").get_by_role("link", name="Driver map", exact=True)).to_be_visible()
+    expect(p.get_by_test_id("stSidebarNav").get_by_role("link", name="Driver map", exact=True)).to_have_count(0)
+    expect(p.get_by_test_id("stSidebarNav").get_by_role("link", name="My cases", exact=True)).to_be_visible()
     p.get_by_role("tab", name="Progress").click()
     expect(p.locator("[data-testid='stVegaLiteChart']").first).to_be_visible(timeout=30_000)
     p.get_by_role("tab", name="Drivers").click()

@@ -7,6 +7,7 @@ from sqlmodel import func, select
 from goals.on_track import DRIVER_NOT_IMPROVING, GOAL_NOT_MET_TWICE, GOAL_UNMET_NEAR_END, REVIEW_OVERDUE, all_flags
 from goals.timeline import plan_week
 from planner.access import AccessDenied
+from drivers.model import INTERVENTION_TYPES
 from planner.case_progress import case_states, progress_view, set_phase_lengths
 from planner.db import unit_of_work
 from planner.errors import InvalidInput, StaleEdit
@@ -81,6 +82,9 @@ def test_leons_progress_tells_the_story(demo_engine):
     minimisation = view_.drivers[view_.drivers["driver"] == "Dad minimises what happened"].sort_values("week")
     assert minimisation["value"].iloc[0] >= 8 and minimisation["value"].iloc[-1] <= 4
     assert len(view_.interventions) >= 5 and (view_.interventions["end_week"] >= view_.interventions["start_week"]).all()
+    # The Gantt's legend names each type as the plan page does, not by its stored key.
+    assert set(view_.interventions["type"]) <= set(INTERVENTION_TYPES.values())
+    assert "Safety and supervision plan" in set(view_.interventions["type"])
     early, late = view_.goals_by_week.iloc[:5]["share_met"].mean(), view_.goals_by_week.iloc[-5:]["share_met"].mean()
     assert late > early
     assert view_.can_edit is True
