@@ -51,7 +51,8 @@ CASELOAD_COLUMNS = [
 ]
 
 
-def _caseload_filter(user: Principal):
+def caseload_filter(user: Principal):
+    """The cases in this person's caseload, as a WHERE clause (callers check LIST_CASES first)."""
     if user.role == "therapist":
         return Case.therapist_id == user.id
     return Case.team_id == user.team_id  # supervisor: their team
@@ -66,7 +67,7 @@ def caseload(session: Session, user: Principal, *, today: date, include_closed: 
     ix_comment_case_id), not from grouping every rating of the team.
     """
     check(session, user, Action.LIST_CASES)
-    scope = _caseload_filter(user)
+    scope = caseload_filter(user)
     if not include_closed:
         scope = and_(scope, Case.status == "open")
     latest_overall = (

@@ -33,6 +33,7 @@ from goals.phases import build_phases, phase_for_week
 from planner import audit
 from planner.access import Action, Principal
 from planner.case_progress import case_states, phase_lengths
+from planner.cases import caseload_filter
 from planner.guard import check
 from planner.models import AdherenceScore, Case, Comment, Intervention, InterventionDriver, Rating, User, WeeklyReview
 
@@ -84,6 +85,14 @@ def flag_labels(kinds: list[str]) -> list[str]:
         if n:
             labels.append(FLAG_LABELS[kind] + (f" ×{n}" if n > 1 else ""))
     return labels
+
+
+def caseload_flags(session: Session, user: Principal, *, today: date) -> dict[int, list[str]]:
+    """The on-track flags of each open case in this person's caseload (My cases, Team cases), labelled as on
+    the Team dashboard: the same rules on the same data, in case_states' fixed number of statements."""
+    check(session, user, Action.LIST_CASES)
+    states = case_states(session, and_(caseload_filter(user), Case.status == "open"), today=today)
+    return {case_id: flag_labels([f.kind for f in all_flags(state)]) for case_id, state in states.items()}
 
 
 def team_dashboard(session: Session, user: Principal, *, today: date) -> pd.DataFrame:

@@ -126,14 +126,18 @@ with tab_progress:
     else:
         st.caption("The overall 0-10 safety scale, week by week.")
         chart(
-            alt.Chart(view.overall)
-            .mark_line(point=True, color="#0072B2", strokeWidth=3)
-            .encode(
-                x=alt.X("week:Q", title="week of plan", scale=alt.Scale(domain=[1, case.planned_weeks])),
-                y=alt.Y("safety scale:Q", title="0-10 safety scale", scale=alt.Scale(domain=[0, 10])),
-                tooltip=["week", "safety scale"],
-            )
-            .properties(height=260)
+            "overview.scale",
+            (view.overall, case.planned_weeks),
+            lambda: (
+                alt.Chart(view.overall)
+                .mark_line(point=True, color="#0072B2", strokeWidth=3)
+                .encode(
+                    x=alt.X("week:Q", title="week of plan", scale=alt.Scale(domain=[1, case.planned_weeks])),
+                    y=alt.Y("safety scale:Q", title="0-10 safety scale", scale=alt.Scale(domain=[0, 10])),
+                    tooltip=[alt.Tooltip("week:Q"), alt.Tooltip("safety scale:Q")],
+                )
+                .properties(height=260)
+            ),
         )
 
 with tab_safety:

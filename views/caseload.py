@@ -5,6 +5,7 @@ import streamlit as st
 from goals.timeline import readable_date
 from planner.access import AccessDenied
 from planner.cases import caseload
+from planner.dashboard import caseload_flags
 from planner.db import unit_of_work
 from views.shared import engine, refuse, require_user, today
 
@@ -21,15 +22,23 @@ show_closed = st.toggle("Include closed cases", value=False)
 try:
     with unit_of_work(engine()) as session:
         cases = caseload(session, user, today=today(), include_closed=show_closed)
+        flags = caseload_flags(session, user, today=today())
 except AccessDenied:
     refuse()
 
 open_cases = cases[cases["status"] == "open"]
-col1, col2, col3 = st.columns(3)
+col1, col2, col3, col4 = st.columns(4)
 col1.metric("Open cases", len(open_cases))
+col2.metric(
+    "Flagged cases",
+    sum(bool(flags.get(case_id)) for case_id in open_cases["case_id"]),
+    help="Open cases the on-track rules flag: an intermediary goal not met two weeks running, a prioritised "
+    "need not improving for four weeks, an overarching goal unmet near the planned end, a review overdue. "
+    "Each case's Timeline page, On track tab, says which.",
+)
 overdue = open_cases[(open_cases["week"] - open_cases["last_review_week"].fillna(0)) > 2]
-col2.metric("Weekly review overdue", len(overdue), help="Open cases whose last submitted review is over two weeks old.")
-col3.metric(
+col3.metric("Weekly review overdue", len(overdue), help="Open cases whose last submitted review is over two weeks old.")
+col4.metric(
     "Median safety scale",
     "—" if open_cases["overall"].dropna().empty else f"{open_cases['overall'].median():.0f}/10",
     help="The 0-10 overall safety scale at each case's latest rating (10 = safe enough to close).",
@@ -46,8 +55,9 @@ if cases.empty:
 table = cases.assign(
     plan=[f"week {w} of {p}" for w, p in zip(cases["week"], cases["planned_weeks"])],
     started=[readable_date(d) for d in cases["start_date"]],
+    flags=[flags.get(case_id, []) for case_id in cases["case_id"]],
 )
-columns = ["alias", "age", "plan", "overall", "last_review_week", "open_comments", "started", "status"]
+columns = ["alias", "age", "plan", "overall", "flags", "last_review_week", "open_comments", "started", "status"]
 if is_supervisor:
     columns.insert(1, "therapist")
 selection = st.dataframe(
@@ -61,6 +71,7 @@ selection = st.dataframe(
         "overall": st.column_config.ProgressColumn(
             "Safety scale", min_value=0, max_value=10, format="%d/10", help="Latest overall 0-10 rating"
         ),
+        "flags": st.column_config.ListColumn("On-track flags", width="medium", help="See the case's Timeline page, On track tab"),
         "last_review_week": st.column_config.NumberColumn("Last review (week)"),
         "open_comments": st.column_config.NumberColumn(
             "Open comments", help="Supervisor comments not yet marked addressed (see the case's Supervision page)"

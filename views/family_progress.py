@@ -16,7 +16,7 @@ from planner.accounts import load_principal
 from planner.db import unit_of_work
 from planner.family import NOTHING_YET, PAGE_TITLE, FamilyPage, family_page, published_family_summary
 from planner.reports.family_pdf import PDF_FILE_NAME, family_summary_pdf
-from views.shared import engine, md, refuse, require_user
+from views.shared import chart, engine, md, refuse, require_user
 
 # Static CSS, no user text: larger type for the summary's words, wherever the summary is drawn.
 LARGE_TYPE = """<style>
@@ -49,17 +49,20 @@ def draw_summary(page: FamilyPage, *, key: str = "family_summary") -> None:
         st.markdown(md(" ".join(page.scale_lines)))
         if page.scale:
             frame = pd.DataFrame(page.scale, columns=["week", "score"])
-            chart = (
-                alt.Chart(frame)
-                .mark_line(point=alt.OverlayMarkDef(size=80), strokeWidth=3)
-                .encode(
-                    x=alt.X("week:Q", title="Week", axis=alt.Axis(tickMinStep=1, format="d")),
-                    y=alt.Y("score:Q", title="Score (0 to 10)", scale=alt.Scale(domain=[0, 10]), axis=alt.Axis(tickMinStep=1)),
-                    tooltip=[alt.Tooltip("week:Q", title="Week"), alt.Tooltip("score:Q", title="Score")],
-                )
-                .properties(height=260)
+            chart(
+                f"{key}.scale",
+                (frame,),
+                lambda: (
+                    alt.Chart(frame)
+                    .mark_line(point=alt.OverlayMarkDef(size=80), strokeWidth=3)
+                    .encode(
+                        x=alt.X("week:Q", title="Week", axis=alt.Axis(tickMinStep=1, format="d")),
+                        y=alt.Y("score:Q", title="Score (0 to 10)", scale=alt.Scale(domain=[0, 10]), axis=alt.Axis(tickMinStep=1)),
+                        tooltip=[alt.Tooltip("week:Q", title="Week"), alt.Tooltip("score:Q", title="Score")],
+                    )
+                    .properties(height=260)
+                ),
             )
-            st.altair_chart(chart, width="stretch")
         st.header(md(page.next_heading), anchor=False)
         st.markdown(md(" ".join(page.next_lines)))
         st.markdown(md(page.closing))

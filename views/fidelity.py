@@ -63,50 +63,56 @@ else:
         "Top: the monthly adherence score, with the dashed line at the flag level; flagged months are orange "
         "triangles. Bottom: the overall 0-10 safety scale week by week, on the same months."
     )
-    first = view.months[0] if view.months else view.start_date
-    last = view.months[-1] if view.months else view.start_date
-    end = (pd.Timestamp(last) + pd.offsets.MonthBegin(1)).date()
-    months_axis = alt.Scale(domain=[pd.Timestamp(first).isoformat(), pd.Timestamp(end).isoformat()])
-    x = alt.X("when:T", scale=months_axis, title=None, axis=alt.Axis(format="%b %Y", tickCount="month"))
-    adherence = view.adherence.assign(
-        when=pd.to_datetime(view.adherence["month"]) + pd.Timedelta(days=14),  # plotted mid-month
-        month_name=view.adherence["month"].map(month_label),
-        state=view.adherence["flagged"].map({True: "flagged", False: "at or above the flag"}),
-    )
-    threshold = pd.DataFrame({"level": [ADHERENCE_THRESHOLD], "label": [f"flag: below {ADHERENCE_THRESHOLD}"]})
-    rule = alt.Chart(threshold).mark_rule(color=FLAG_COLOUR, strokeDash=[5, 4], size=2).encode(y="level:Q")
-    rule_text = alt.Chart(threshold).mark_text(align="left", dx=4, dy=-6, color=FLAG_COLOUR).encode(
-        y="level:Q", x=alt.value(0), text="label:N"
-    )
-    zero_one = alt.Scale(domain=[0, 1])
-    line = alt.Chart(adherence).mark_line(color=ADHERENCE_COLOUR, strokeWidth=2).encode(
-        x=x, y=alt.Y("score:Q", scale=zero_one, title="adherence (0-1)", axis=alt.Axis(minExtent=Y_AXIS_WIDTH))
-    )
-    points = alt.Chart(adherence).mark_point(filled=True, size=110).encode(
-        x=x,
-        y=alt.Y("score:Q", scale=zero_one),
-        color=alt.Color(
-            "state:N",
-            scale=alt.Scale(domain=["at or above the flag", "flagged"], range=[ADHERENCE_COLOUR, FLAG_COLOUR]),
-            legend=alt.Legend(title=None, orient="bottom"),
-        ),
-        shape=alt.Shape(
-            "state:N", scale=alt.Scale(domain=["at or above the flag", "flagged"], range=["circle", "triangle-down"]), legend=None
-        ),
-        tooltip=[
-            alt.Tooltip("month_name:N", title="month"),
-            alt.Tooltip("score:Q", format=".2f"),
-            alt.Tooltip("recorded_by:N", title="recorded by"),
-        ],
-    )
-    overall = view.overall.assign(when=pd.to_datetime(view.overall["date"]))
-    scale = alt.Chart(overall).mark_line(point=True, color=OVERALL_COLOUR, strokeWidth=2).encode(
-        x=x, y=alt.Y("value:Q", scale=alt.Scale(domain=[0, 10]), title="safety scale (0-10)", axis=alt.Axis(minExtent=Y_AXIS_WIDTH)),
-        tooltip=[alt.Tooltip("week:Q", title="week"), alt.Tooltip("value:Q", title="safety scale")],
-    )
-    # Two charts on one month axis (same domain, same y-axis width), so a month lines up in both.
-    chart(alt.layer(rule, rule_text, line, points).properties(height=220))
-    chart(scale.properties(height=180))
+
+    def charts():
+        # Both charts in one builder: they share the month axis.
+        first = view.months[0] if view.months else view.start_date
+        last = view.months[-1] if view.months else view.start_date
+        end = (pd.Timestamp(last) + pd.offsets.MonthBegin(1)).date()
+        months_axis = alt.Scale(domain=[pd.Timestamp(first).isoformat(), pd.Timestamp(end).isoformat()])
+        x = alt.X("when:T", scale=months_axis, title=None, axis=alt.Axis(format="%b %Y", tickCount="month"))
+        adherence = view.adherence.assign(
+            when=pd.to_datetime(view.adherence["month"]) + pd.Timedelta(days=14),  # plotted mid-month
+            month_name=view.adherence["month"].map(month_label),
+            state=view.adherence["flagged"].map({True: "flagged", False: "at or above the flag"}),
+        )
+        threshold = pd.DataFrame({"level": [ADHERENCE_THRESHOLD], "label": [f"flag: below {ADHERENCE_THRESHOLD}"]})
+        rule = alt.Chart(threshold).mark_rule(color=FLAG_COLOUR, strokeDash=[5, 4], size=2).encode(y=alt.Y("level:Q"))
+        rule_text = alt.Chart(threshold).mark_text(align="left", dx=4, dy=-6, color=FLAG_COLOUR).encode(
+            y=alt.Y("level:Q"), x=alt.XValue(0), text=alt.Text("label:N")
+        )
+        zero_one = alt.Scale(domain=[0, 1])
+        line = alt.Chart(adherence).mark_line(color=ADHERENCE_COLOUR, strokeWidth=2).encode(
+            x=x, y=alt.Y("score:Q", scale=zero_one, title="adherence (0-1)", axis=alt.Axis(minExtent=Y_AXIS_WIDTH))
+        )
+        points = alt.Chart(adherence).mark_point(filled=True, size=110).encode(
+            x=x,
+            y=alt.Y("score:Q", scale=zero_one),
+            color=alt.Color(
+                "state:N",
+                scale=alt.Scale(domain=["at or above the flag", "flagged"], range=[ADHERENCE_COLOUR, FLAG_COLOUR]),
+                legend=alt.Legend(title=None, orient="bottom"),
+            ),
+            shape=alt.Shape(
+                "state:N", scale=alt.Scale(domain=["at or above the flag", "flagged"], range=["circle", "triangle-down"]), legend=None
+            ),
+            tooltip=[
+                alt.Tooltip("month_name:N", title="month"),
+                alt.Tooltip("score:Q", format=".2f"),
+                alt.Tooltip("recorded_by:N", title="recorded by"),
+            ],
+        )
+        overall = view.overall.assign(when=pd.to_datetime(view.overall["date"]))
+        scale = alt.Chart(overall).mark_line(point=True, color=OVERALL_COLOUR, strokeWidth=2).encode(
+            x=x, y=alt.Y("value:Q", scale=alt.Scale(domain=[0, 10]), title="safety scale (0-10)", axis=alt.Axis(minExtent=Y_AXIS_WIDTH)),
+            tooltip=[alt.Tooltip("week:Q", title="week"), alt.Tooltip("value:Q", title="safety scale")],
+        )
+        # Two charts on one month axis (same domain, same y-axis width), so a month lines up in both.
+        return alt.layer(rule, rule_text, line, points).properties(height=220), scale.properties(height=180)
+
+    inputs = (view.months, view.start_date, view.adherence, view.overall)
+    chart("fidelity.adherence", inputs, lambda: charts()[0])
+    chart("fidelity.scale", inputs, lambda: charts()[1])
     if not view.adherence.empty:
         with st.expander("Scores month by month"):
             st.dataframe(

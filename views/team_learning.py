@@ -54,18 +54,22 @@ for tab, kind in ((needs_tab, "Need"), (strengths_tab, "Strength")):
         if rows.empty:
             st.info(f"No {kind.lower()}s recorded.")
             continue
-        bars = (
-            alt.Chart(rows)
-            .mark_bar()
-            .encode(
-                x=alt.X("cases:Q", title="cases with this driver", axis=alt.Axis(tickMinStep=1)),
-                y=alt.Y("driver:N", sort=None, title=None, axis=alt.Axis(labelLimit=380)),
-                color=alt.Color("system:N", scale=SYSTEM_SCALE, legend=alt.Legend(title="System", orient="bottom")),
-                tooltip=["system", "driver", "cases", alt.Tooltip("share:Q", format=".0%", title="share of cases")],
-            )
-            .properties(height=alt.Step(22))
+        chart(
+            f"learning.frequent.{kind}",
+            (rows,),
+            lambda rows=rows: (
+                alt.Chart(rows)
+                .mark_bar()
+                .encode(
+                    x=alt.X("cases:Q", title="cases with this driver", axis=alt.Axis(tickMinStep=1)),
+                    y=alt.Y("driver:N", sort=None, title=None, axis=alt.Axis(labelLimit=380)),
+                    color=alt.Color("system:N", scale=SYSTEM_SCALE, legend=alt.Legend(title="System", orient="bottom")),
+                    tooltip=[alt.Tooltip("system:N"), alt.Tooltip("driver:N"), alt.Tooltip("cases:Q"),
+                             alt.Tooltip("share:Q", format=".0%", title="share of cases")],
+                )
+                .properties(height=alt.Step(22))
+            ),
         )
-        chart(bars)
         st.dataframe(
             rows.drop(columns=["kind"]),
             hide_index=True,
@@ -94,28 +98,31 @@ if effects.empty:
 else:
     measured = effects[effects["pairs"] > 0]
     if not measured.empty:
-        heat = alt.Chart(measured).encode(
-            x=alt.X("driver_type:N", title="driver type", axis=alt.Axis(labelAngle=0)),
-            y=alt.Y("intervention:N", title=None, axis=alt.Axis(labelLimit=380)),
-        )
-        cells = heat.mark_rect().encode(
-            color=alt.Color(
-                "median_change:Q",
-                scale=alt.Scale(scheme="blueorange", domainMid=0, reverse=True),
-                legend=alt.Legend(title="median change (+ = better)"),
-            ),
-            tooltip=[
-                "intervention",
-                "driver_type",
-                alt.Tooltip("pairs:Q", title="pairs"),
-                alt.Tooltip("median_change:Q", title="median change", format="+.1f"),
-                "improved",
-                "unchanged",
-                "worse",
-            ],
-        )
-        labels = heat.mark_text(fontSize=12).encode(text=alt.Text("median_change:Q", format="+.1f"))
-        chart(alt.layer(cells, labels).properties(height=alt.Step(30)))
+        def heat_map():
+            heat = alt.Chart(measured).encode(
+                x=alt.X("driver_type:N", title="driver type", axis=alt.Axis(labelAngle=0)),
+                y=alt.Y("intervention:N", title=None, axis=alt.Axis(labelLimit=380)),
+            )
+            cells = heat.mark_rect().encode(
+                color=alt.Color(
+                    "median_change:Q",
+                    scale=alt.Scale(scheme="blueorange", domainMid=0, reverse=True),
+                    legend=alt.Legend(title="median change (+ = better)"),
+                ),
+                tooltip=[
+                    alt.Tooltip("intervention:N"),
+                    alt.Tooltip("driver_type:N"),
+                    alt.Tooltip("pairs:Q", title="pairs"),
+                    alt.Tooltip("median_change:Q", title="median change", format="+.1f"),
+                    alt.Tooltip("improved:Q"),
+                    alt.Tooltip("unchanged:Q"),
+                    alt.Tooltip("worse:Q"),
+                ],
+            )
+            labels = heat.mark_text(fontSize=12).encode(text=alt.Text("median_change:Q", format="+.1f"))
+            return alt.layer(cells, labels).properties(height=alt.Step(30))
+
+        chart("learning.effects", (measured,), heat_map)
     st.dataframe(
         effects.drop(columns=["type", "driver_type"]),
         hide_index=True,
@@ -160,19 +167,22 @@ st.caption(
 times = data.time_to_improve
 by_system = times[(times["group"] != "All systems") & times["median_weeks"].notna()]
 if not by_system.empty:
-    bars = (
-        alt.Chart(by_system)
-        .mark_bar()
-        .encode(
-            x=alt.X("median_weeks:Q", title="median weeks"),
-            y=alt.Y("group:N", sort=list(SYSTEM_LABELS.values()), title=None),
-            color=alt.Color("group:N", scale=SYSTEM_SCALE, legend=None),
-            tooltip=[alt.Tooltip("group:N", title="system"), "median_weeks", "reached", "never", "not_yet"],
+    def improvement_bars():
+        bars = (
+            alt.Chart(by_system)
+            .mark_bar()
+            .encode(
+                x=alt.X("median_weeks:Q", title="median weeks"),
+                y=alt.Y("group:N", sort=list(SYSTEM_LABELS.values()), title=None),
+                color=alt.Color("group:N", scale=SYSTEM_SCALE, legend=None),
+                tooltip=[alt.Tooltip("group:N", title="system"), *(alt.Tooltip(f"{field}:Q") for field in ("median_weeks", "reached", "never", "not_yet"))],
+            )
+            .properties(height=alt.Step(26))
         )
-        .properties(height=alt.Step(26))
-    )
-    rule = alt.Chart(times.iloc[[0]]).mark_rule(color="#000000", strokeDash=[4, 3]).encode(x="median_weeks:Q")
-    chart(alt.layer(bars, rule))
+        rule = alt.Chart(times.iloc[[0]]).mark_rule(color="#000000", strokeDash=[4, 3]).encode(x=alt.X("median_weeks:Q"))
+        return alt.layer(bars, rule)
+
+    chart("learning.time_to_improve", (by_system, times.iloc[[0]]), improvement_bars)
     st.caption("The dashed line is the median over all systems.")
 st.dataframe(
     times,

@@ -46,24 +46,38 @@ m3.metric(
 )
 m4.metric("On-track flags", len(view.flags), delta=None, help="Rules: see the On track tab.")
 
+# What every chart on this page shares: the plan's weeks, this week and the phases (see views.shared.chart).
+frame = (view.planned_weeks, view.current_week, [(p.label, p.start_week, p.end_week) for p in view.phases])
 weeks_axis = alt.Scale(domain=[0.5, view.planned_weeks + 0.5], nice=False)
-phase_bands = (
-    alt.Chart(pd.DataFrame([{"phase": p.label, "start": p.start_week - 0.5, "end": p.end_week + 0.5} for p in view.phases]))
-    .mark_rect(opacity=0.6)
-    .encode(
-        x=alt.X("start:Q", scale=weeks_axis, title="week of plan"),
-        x2="end:Q",
-        color=alt.Color(
-            "phase:N",
-            scale=alt.Scale(domain=[p.label for p in view.phases], range=PHASE_COLOURS),
-            legend=alt.Legend(title="Phase", orient="bottom", labelLimit=260, symbolStrokeColor="#8c8c8c"),
-        ),
-        tooltip=["phase"],
+
+
+def phase_bands():
+    return (
+        alt.Chart(pd.DataFrame([{"phase": p.label, "start": p.start_week - 0.5, "end": p.end_week + 0.5} for p in view.phases]))
+        .mark_rect(opacity=0.6)
+        .encode(
+            x=alt.X("start:Q", scale=weeks_axis, title="week of plan"),
+            x2=alt.X2("end"),
+            color=alt.Color(
+                "phase:N",
+                scale=alt.Scale(domain=[p.label for p in view.phases], range=PHASE_COLOURS),
+                legend=alt.Legend(title="Phase", orient="bottom", labelLimit=260, symbolStrokeColor="#8c8c8c"),
+            ),
+            tooltip=[alt.Tooltip("phase:N")],
+        )
     )
-)
-now_rule = alt.Chart(pd.DataFrame({"week": [view.current_week]})).mark_rule(color="#D55E00", strokeDash=[4, 3], size=2).encode(
-    x=alt.X("week:Q", scale=weeks_axis)
-)
+
+
+def now_rule():
+    return alt.Chart(pd.DataFrame({"week": [view.current_week]})).mark_rule(color="#D55E00", strokeDash=[4, 3], size=2).encode(
+        x=alt.X("week:Q", scale=weeks_axis)
+    )
+
+
+def tips(*fields: str) -> list:
+    # Channel objects, not shorthand strings: Altair rebuilds its schema map for every shorthand (about 8 ms a chart).
+    return [alt.Tooltip(field) for field in fields]
+
 
 tab_plan, tab_progress, tab_flags = st.tabs(["Timeline", "Progress", f"On track ({len(view.flags)})"])
 
@@ -75,29 +89,34 @@ with tab_plan:
     if view.interventions.empty:
         st.info("No interventions yet: add them on the Plan page, each aimed at a prioritised driver.")
     else:
-        bars = (
-            alt.Chart(view.interventions.assign(start=view.interventions["start_week"] - 0.5, end=view.interventions["end_week"] + 0.5))
-            .mark_bar(cornerRadius=3, height=16)
-            .encode(
-                x=alt.X("start:Q", scale=weeks_axis, title="week of plan"),
-                x2="end:Q",
-                y=alt.Y("name:N", sort=None, title=None, axis=alt.Axis(labelLimit=320)),
-                color=alt.Color(
-                    "type:N",
-                    # Every type keeps its colour from case to case; ten types need two colours past Okabe-Ito's eight.
-                    scale=alt.Scale(domain=list(INTERVENTION_TYPES.values()), range=[*PALETTE, "#000000", "#882255"]),
-                    legend=alt.Legend(
-                        title="Type", orient="top", direction="horizontal", columns=2, labelLimit=320, symbolLimit=0,
-                        values=[t for t in INTERVENTION_TYPES.values() if t in set(view.interventions["type"])],
+        def gantt():
+            bars = (
+                alt.Chart(view.interventions.assign(
+                    start=view.interventions["start_week"] - 0.5, end=view.interventions["end_week"] + 0.5,
+                    stopped=view.interventions["status"] == "stopped",
+                ))
+                .mark_bar(cornerRadius=3, height=16)
+                .encode(
+                    x=alt.X("start:Q", scale=weeks_axis, title="week of plan"),
+                    x2=alt.X2("end"),
+                    y=alt.Y("name:N", sort=None, title=None, axis=alt.Axis(labelLimit=320)),
+                    color=alt.Color(
+                        "type:N",
+                        # Every type keeps its colour from case to case; ten types need two past Okabe-Ito's eight.
+                        scale=alt.Scale(domain=list(INTERVENTION_TYPES.values()), range=[*PALETTE, "#000000", "#882255"]),
+                        legend=alt.Legend(
+                            title="Type", orient="top", direction="horizontal", columns=2, labelLimit=320, symbolLimit=0,
+                            values=[t for t in INTERVENTION_TYPES.values() if t in set(view.interventions["type"])],
+                        ),
                     ),
-                ),
-                opacity=alt.condition(alt.datum.status == "stopped", alt.value(0.35), alt.value(1.0)),
-                tooltip=["name", "type", "start_week", "end_week", "status"],
+                    opacity=alt.Opacity("stopped:N", scale=alt.Scale(domain=[False, True], range=[1.0, 0.35]), legend=None),
+                    tooltip=tips("name:N", "type:N", "start_week:Q", "end_week:Q", "status:N"),
+                )
             )
-        )
-        # A fixed step per intervention, so every row keeps its label however many there are.
-        gantt = alt.layer(phase_bands, bars, now_rule).resolve_scale(color="independent").properties(height=alt.Step(30))
-        chart(gantt)
+            # A fixed step per intervention, so every row keeps its label however many there are.
+            return alt.layer(phase_bands(), bars, now_rule()).resolve_scale(color="independent").properties(height=alt.Step(30))
+
+        chart("timeline.gantt", (frame, view.interventions), gantt)
     st.dataframe(
         view.phase_table.assign(
             start_date=view.phase_table["start_date"].map(readable_date), end_date=view.phase_table["end_date"].map(readable_date)
@@ -142,30 +161,37 @@ with tab_progress:
         zero_ten = alt.Scale(domain=[0, 10])
         st.subheader("Overall safety scale")
         st.caption("0 = the child cannot safely live at home; 10 = safe enough to close.")
-        overall = (
-            alt.Chart(view.overall)
-            .mark_line(point=True, color="#0072B2", strokeWidth=3)
-            .encode(x=alt.X("week:Q", scale=weeks_axis, title="week of plan"), y=alt.Y("value:Q", scale=zero_ten, title="0-10"), tooltip=["week", "value"])
-        )
-        chart(alt.layer(phase_bands, overall, now_rule).resolve_scale(color="independent").properties(height=260))
+
+        def overall():
+            line = (
+                alt.Chart(view.overall)
+                .mark_line(point=True, color="#0072B2", strokeWidth=3)
+                .encode(x=alt.X("week:Q", scale=weeks_axis, title="week of plan"), y=alt.Y("value:Q", scale=zero_ten, title="0-10"), tooltip=tips("week:Q", "value:Q"))
+            )
+            return alt.layer(phase_bands(), line, now_rule()).resolve_scale(color="independent").properties(height=260)
+
+        chart("timeline.overall", (frame, view.overall), overall)
 
         st.subheader("Prioritised drivers")
         st.caption("How strongly each prioritised need is at work (0-10): falling lines are progress.")
         if view.drivers.empty:
             st.info("No ratings of prioritised drivers yet.")
         else:
-            lines = (
-                alt.Chart(view.drivers)
-                .mark_line(point=alt.OverlayMarkDef(size=30))
-                .encode(
-                    x=alt.X("week:Q", scale=weeks_axis, title="week of plan"),
-                    y=alt.Y("value:Q", scale=zero_ten, title="0-10"),
-                    color=alt.Color("driver:N", scale=alt.Scale(range=PALETTE), legend=alt.Legend(orient="bottom", columns=2, labelLimit=360, title=None)),
-                    strokeDash=alt.StrokeDash("driver:N", legend=None),  # dash patterns: not colour alone
-                    tooltip=["week", "driver", "value"],
+            def driver_lines():
+                lines = (
+                    alt.Chart(view.drivers)
+                    .mark_line(point=alt.OverlayMarkDef(size=30))
+                    .encode(
+                        x=alt.X("week:Q", scale=weeks_axis, title="week of plan"),
+                        y=alt.Y("value:Q", scale=zero_ten, title="0-10"),
+                        color=alt.Color("driver:N", scale=alt.Scale(range=PALETTE), legend=alt.Legend(orient="bottom", columns=2, labelLimit=360, title=None)),
+                        strokeDash=alt.StrokeDash("driver:N", legend=None),  # dash patterns: not colour alone
+                        tooltip=tips("week:Q", "driver:N", "value:Q"),
+                    )
                 )
-            )
-            chart(alt.layer(lines, now_rule).properties(height=280))
+                return alt.layer(lines, now_rule()).properties(height=280)
+
+            chart("timeline.drivers", (frame, view.drivers), driver_lines)
 
         c1, c2 = st.columns(2)
         with c1:
@@ -174,36 +200,46 @@ with tab_progress:
                 st.info("No intermediary goals marked yet.")
             else:
                 long = view.goals_by_week.melt(id_vars=["week"], value_vars=["met", "partly met", "not met"], var_name="status", value_name="goals")
-                stacked = (
-                    alt.Chart(long)
-                    .mark_bar()
-                    .encode(
-                        x=alt.X("week:O", title="week of plan"),
-                        y=alt.Y("goals:Q", title="goals", stack="zero"),
-                        color=alt.Color(
-                            "status:N",
-                            scale=alt.Scale(domain=["met", "partly met", "not met"], range=["#009E73", "#E69F00", "#CC79A7"]),
-                            legend=alt.Legend(orient="bottom", title=None),
-                        ),
-                        order=alt.Order("status:N", sort="descending"),
-                        tooltip=["week", "status", "goals"],
+
+                def stacked():
+                    return (
+                        alt.Chart(long)
+                        .mark_bar()
+                        .encode(
+                            x=alt.X("week:O", title="week of plan"),
+                            y=alt.Y("goals:Q", title="goals", stack="zero"),
+                            color=alt.Color(
+                                "status:N",
+                                scale=alt.Scale(domain=["met", "partly met", "not met"], range=["#009E73", "#E69F00", "#CC79A7"]),
+                                legend=alt.Legend(orient="bottom", title=None),
+                            ),
+                            order=alt.Order("status:N", sort="descending"),
+                            tooltip=tips("week:O", "status:N", "goals:Q"),
+                        )
+                        .properties(height=240)
                     )
-                    .properties(height=240)
-                )
-                chart(stacked)
+
+                chart("timeline.goals", (long,), stacked)
         with c2:
             st.subheader("Goal Attainment Scaling")
             st.caption("T-score of the overarching goals: 50 means goals met as expected.")
             if view.gas.empty:
                 st.info("No GAS scores yet: score the overarching goals on the Plan page.")
             else:
-                gas = (
-                    alt.Chart(view.gas)
-                    .mark_line(point=True, color="#009E73", strokeWidth=3)
-                    .encode(x=alt.X("week:Q", scale=weeks_axis, title="week of plan"), y=alt.Y("t_score:Q", title="T-score", scale=alt.Scale(zero=False)), tooltip=["week", "t_score"])
-                )
-                expected = alt.Chart(pd.DataFrame({"t": [50]})).mark_rule(color="#000000", strokeDash=[2, 2]).encode(y="t:Q")
-                chart(alt.layer(gas, expected).properties(height=240))
+                def gas():
+                    line = (
+                        alt.Chart(view.gas)
+                        .mark_line(point=True, color="#009E73", strokeWidth=3)
+                        .encode(
+                            x=alt.X("week:Q", scale=weeks_axis, title="week of plan"),
+                            y=alt.Y("t_score:Q", title="T-score", scale=alt.Scale(zero=False)),
+                            tooltip=tips("week:Q", "t_score:Q"),
+                        )
+                    )
+                    expected = alt.Chart(pd.DataFrame({"t": [50]})).mark_rule(color="#000000", strokeDash=[2, 2]).encode(y=alt.Y("t:Q"))
+                    return alt.layer(line, expected).properties(height=240)
+
+                chart("timeline.gas", (frame, view.gas), gas)
 
 with tab_flags:
     st.caption(

@@ -57,6 +57,26 @@ def test_therapist_sees_my_cases_with_leon(app_url):
     assert at.metric[0].value == str(len(frame))
 
 
+def test_my_cases_shows_the_same_on_track_flags_as_the_team_dashboard(app_url):
+    from datetime import date
+
+    from planner.accounts import load_principal
+    from planner.dashboard import team_dashboard
+
+    with unit_of_work(make_engine(app_url)) as session:
+        supervisor = load_principal(session, session.exec(select(User.id).where(User.username == "supervisor")).one())
+        board = team_dashboard(session, supervisor, today=date.today())
+    at = signed_in("therapist")
+    frame = at.dataframe[0].value.set_index("alias")
+    mine = board[board["alias"].isin(frame.index)].set_index("alias")
+    assert len(mine) == len(frame) >= 3
+    for alias, row in mine.iterrows():
+        assert list(frame.loc[alias, "flags"]) == list(row["flags"]), alias
+    assert any("Goal unmet near end" in label for label in frame.loc["Leon", "flags"])
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["Flagged cases"] == str(int((mine["flag_count"] > 0).sum()))
+
+
 def test_therapist_opens_leons_case(app_url):
     at = signed_in("therapist")
     at.query_params["case"] = str(leon_id(app_url))

@@ -7,7 +7,7 @@ from sqlmodel import select
 from streamlit.testing.v1 import AppTest
 
 from planner.db import make_engine, unit_of_work
-from planner.models import Case, GasScore
+from planner.models import Case, GasScore, Rating
 from tests.helpers import open_case_page
 
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
@@ -66,3 +66,24 @@ def test_supervisor_reads_without_editing_and_colleague_is_refused(leon):
     at = open_timeline("therapist2", case_id)
     assert [e.value for e in at.error] == ["You do not have access to this case, or it does not exist."]
     assert not at.get("vega_lite_chart")
+
+
+def test_a_rerun_reuses_the_chart_specs_and_new_data_redraws_them(leon):
+    """Charts are kept per session while their data is unchanged (views.shared.chart); a new rating must
+    never be hidden behind a kept spec."""
+    url, case_id = leon
+    at = open_timeline("therapist", case_id)
+    kept = at.session_state["_chart_specs"]["timeline.overall"]
+    at.run()
+    assert at.session_state["_chart_specs"]["timeline.overall"] is kept  # nothing changed: not rebuilt
+
+    def weeks_plotted(spec) -> set[int]:
+        return {row["week"] for rows in spec["datasets"].values() for row in rows if "value" in row}
+
+    assert 24 not in weeks_plotted(kept[1])
+    with unit_of_work(make_engine(url)) as session:
+        session.add(Rating(case_id=case_id, week=24, subject="overall", value=9))
+    at.run()
+    redrawn = at.session_state["_chart_specs"]["timeline.overall"]
+    assert redrawn is not kept and 24 in weeks_plotted(redrawn[1])
+    assert {m.label: m.value for m in at.metric}["Safety scale now"] == "9/10"
