@@ -162,7 +162,7 @@ def _demo() -> int:
     if not loaded:
         print("The demo caseload is already loaded; nothing changed.")
         return 0
-    print("Demo caseload loaded. Demo accounts: therapist, therapist2, supervisor, family, admin.")
+    print("Demo caseload loaded. Demo accounts: therapist, therapist2, supervisor, supervisor2, family, admin.")
     if given:
         print("They use the password in PLANNER_DEMO_PASSWORD.")
     else:

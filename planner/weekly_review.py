@@ -238,6 +238,8 @@ class WeekStatus:
     week: int
     status: str  # "submitted", "amended and resubmitted", "draft", "not started"
     submitted_at: datetime | None = None
+    signed_off_by: str | None = None  # the supervisor's name, once the submitted review is signed off
+    signed_off_at: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -443,15 +445,20 @@ def _default_week(submitted_weeks: set[int], last_week: int) -> int:
 
 def _week_statuses(session: Session, case_id: int, last_week: int) -> list[WeekStatus]:
     rows = session.exec(
-        select(WeeklyReview.week, WeeklyReview.status, WeeklyReview.submitted_at, WeeklyReview.amends_review_id)
+        select(
+            WeeklyReview.week, WeeklyReview.status, WeeklyReview.submitted_at, WeeklyReview.amends_review_id,
+            User.display_name, WeeklyReview.signed_off_at,
+        )
+        .outerjoin(User, User.id == WeeklyReview.signed_off_by)
         .where(WeeklyReview.case_id == case_id)
         .order_by(WeeklyReview.id)
     ).all()
     by_week: dict[int, WeekStatus] = {}
-    for week, status, submitted_at, amends in rows:
+    for week, status, submitted_at, amends, signer, signed_at in rows:
         seen = by_week.get(week)
         if status == "submitted":
-            by_week[week] = WeekStatus(week, "amended and resubmitted" if amends else "submitted", submitted_at)
+            label = "amended and resubmitted" if amends else "submitted"
+            by_week[week] = WeekStatus(week, label, submitted_at, signer if signed_at else None, signed_at)
         elif seen is None or seen.status == "not started":
             by_week[week] = WeekStatus(week, "draft")
     return [by_week.get(w, WeekStatus(w, "not started")) for w in range(1, last_week + 1)]

@@ -672,10 +672,11 @@ with tab_weeks:
         pd.DataFrame(
             [
                 {
-                    "week": w.week,
-                    "starts": readable_date(week_start(data.case_start, w.week)),
-                    "review": w.status,
-                    "submitted": when(w.submitted_at) if w.submitted_at else "",
+                    "Week": w.week,
+                    "Starts": readable_date(week_start(data.case_start, w.week)),
+                    "Review": w.status,
+                    "Submitted": when(w.submitted_at) if w.submitted_at else "",
+                    "Signed off": f"{w.signed_off_by}, {when(w.signed_off_at)}" if w.signed_off_at else "",
                 }
                 for w in reversed(data.weeks)
             ]

@@ -279,3 +279,24 @@ def test_a_draft_saved_in_another_window_is_shown_not_overwritten(leon):
     at.text_area(key=key(case_id, "fit_update")).input("Carrying on here.").run()
     [draft] = reviews(engine, case_id)
     assert (draft.advances, draft.fit_update) == ("Typed in the second window.", "Carrying on here.")
+
+
+def test_all_weeks_lists_each_weeks_review_and_who_signed_it_off(leon):
+    engine, case_id, _, _ = leon
+    with unit_of_work(engine) as session:
+        signed = {
+            week: name
+            for week, name in session.exec(
+                select(WeeklyReview.week, User.display_name)
+                .join(User, User.id == WeeklyReview.signed_off_by)
+                .where(WeeklyReview.case_id == case_id, WeeklyReview.signed_off_at.is_not(None))
+            ).all()
+        }
+    at = open_page("therapist", case_id)
+    weeks = next(d.value for d in at.dataframe if "Signed off" in d.value.columns).set_index("Week")
+    assert list(weeks.columns) == ["Starts", "Review", "Submitted", "Signed off"]
+    assert weeks.loc[WEEK, "Review"] == "not started" and weeks.loc[WEEK, "Signed off"] == ""
+    assert signed and WEEK - 1 not in signed  # the demo leaves the latest review waiting for sign-off
+    for week, name in signed.items():
+        assert weeks.loc[week, "Signed off"].startswith(f"{name}, "), week
+    assert weeks.loc[WEEK - 1, "Review"] == "submitted" and weeks.loc[WEEK - 1, "Signed off"] == ""
