@@ -5,6 +5,8 @@ from pathlib import Path
 import streamlit as st
 
 from planner.db import DatabaseUnavailable
+from planner import settings
+from planner.settings import InvalidSetting
 from views.organisation_sign_in import sign_out_everywhere
 from views.shared import CASE_PAGES, ROLE_LABELS, current_user, engine, md
 
@@ -17,10 +19,14 @@ DEEP_LINKS = (
 st.set_page_config(page_title="MST-PSB Planner", page_icon=str(Path(__file__).parent / "data" / "favicon.png"), layout="wide")
 
 try:
+    settings.check()
     engine()  # opened once per server, retried on every run until it works
     user = current_user()
 except DatabaseUnavailable as error:
     st.error(f"The planner cannot open its database. {md(error)}", icon=":material/database:")
+    st.stop()
+except InvalidSetting as error:
+    st.error(f"The planner is set up wrongly: {md(error)} Please ask whoever runs it to correct the setting.", icon=":material/settings:")
     st.stop()
 
 if user is None:

@@ -16,8 +16,6 @@ from planner.access import Principal
 from planner.accounts import load_principal
 from planner.db import make_engine, unit_of_work
 
-IDLE_TIMEOUT_S = 30 * 60
-ABSOLUTE_TIMEOUT_S = 12 * 60 * 60
 
 
 @st.cache_resource(show_spinner=False)
@@ -53,11 +51,12 @@ def current_user() -> Principal | None:
     if user_id is None:
         return None
     now = time.time()
-    if now - st.session_state.get("last_seen", now) > IDLE_TIMEOUT_S:
-        sign_out("You were signed out after 30 minutes without activity. Please sign in again.")
+    idle, limit = settings.idle_timeout_minutes(), settings.session_limit_hours()
+    if now - st.session_state.get("last_seen", now) > idle * 60:
+        sign_out(f"You were signed out after {_count(idle, 'minute')} without activity. Please sign in again.")
         return None
-    if now - st.session_state.get("signed_in_at", now) > ABSOLUTE_TIMEOUT_S:
-        sign_out("You were signed out because you had been signed in for 12 hours. Please sign in again.")
+    if now - st.session_state.get("signed_in_at", now) > limit * 3600:
+        sign_out(f"You were signed out because you had been signed in for {_count(limit, 'hour')}. Please sign in again.")
         return None
     with unit_of_work(engine()) as session:
         principal = load_principal(session, user_id)
@@ -66,6 +65,10 @@ def current_user() -> Principal | None:
         return None
     st.session_state["last_seen"] = now
     return principal
+
+
+def _count(n: int, unit: str) -> str:
+    return f"{n} {unit}" + ("" if n == 1 else "s")
 
 
 def require_user() -> Principal:

@@ -17,14 +17,15 @@ from streamlit.testing.v1 import AppTest
 
 from planner.account_admin import set_active
 from planner.db import unit_of_work
+from planner import settings
 from planner.models import User
 from tests.conftest import DEMO_PASSWORD
-from tests.helpers import open_case_page, person
-from views.shared import ABSOLUTE_TIMEOUT_S, IDLE_TIMEOUT_S
+from tests.helpers import APP, open_case_page, person
 
 pytestmark = pytest.mark.db
 
 PAGE = "views/driver_map.py"
+IDLE_TIMEOUT_S, ABSOLUTE_TIMEOUT_S = 30 * 60, 12 * 60 * 60  # the defaults
 IDLE_NOTE = "You were signed out after 30 minutes without activity. Please sign in again."
 ABSOLUTE_NOTE = "You were signed out because you had been signed in for 12 hours. Please sign in again."
 INACTIVE_NOTE = "Your account is not active any more. Please speak to your service administrator."
@@ -52,8 +53,47 @@ def sign_in_again(at: AppTest) -> AppTest:
     return at
 
 
-def test_the_limits_are_thirty_minutes_idle_and_twelve_hours_in_all():
-    assert (IDLE_TIMEOUT_S, ABSOLUTE_TIMEOUT_S) == (30 * 60, 12 * 60 * 60)
+def test_the_limits_are_thirty_minutes_idle_and_twelve_hours_in_all_by_default(monkeypatch):
+    monkeypatch.delenv("PLANNER_IDLE_TIMEOUT_MINUTES", raising=False)
+    monkeypatch.delenv("PLANNER_SESSION_LIMIT_HOURS", raising=False)
+    assert (settings.idle_timeout_minutes() * 60, settings.session_limit_hours() * 3600) == (IDLE_TIMEOUT_S, ABSOLUTE_TIMEOUT_S)
+
+
+@pytest.mark.parametrize("value", ["0", "241", "-5", "ten", "1.5", "30 minutes"])
+def test_an_unusable_idle_limit_is_refused_by_name(monkeypatch, value):
+    monkeypatch.setenv("PLANNER_IDLE_TIMEOUT_MINUTES", value)
+    with pytest.raises(settings.InvalidSetting, match="PLANNER_IDLE_TIMEOUT_MINUTES must be a whole number from 1 to 240"):
+        settings.check()
+
+
+def test_a_service_sets_a_shorter_idle_limit(leon, monkeypatch):
+    _, case_id = leon
+    monkeypatch.setenv("PLANNER_IDLE_TIMEOUT_MINUTES", "10")
+    monkeypatch.setenv("PLANNER_SESSION_LIMIT_HOURS", "8")
+    at = open_case_page("therapist", PAGE, case_id)
+    assert on_the_map(at)
+    at.session_state["last_seen"] = time.time() - 9 * 60  # nine minutes: still signed in
+    at.run()
+    assert on_the_map(at)
+    at.session_state["last_seen"] = time.time() - 11 * 60
+    at.run()
+    signed_out_kindly(at, "You were signed out after 10 minutes without activity. Please sign in again.")
+    sign_in_again(at)
+    at.session_state["signed_in_at"] = time.time() - 8 * 3600 - 5
+    at.run()
+    signed_out_kindly(at, "You were signed out because you had been signed in for 8 hours. Please sign in again.")
+
+
+def test_a_wrong_setting_is_said_plainly_in_the_page(leon, monkeypatch):
+    monkeypatch.setenv("PLANNER_SESSION_LIMIT_HOURS", "forever")
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    assert not at.exception, at.exception
+    shown = [e.value.replace("\\", "") for e in at.error]  # the page escapes markdown characters
+    assert shown == [
+        "The planner is set up wrongly: PLANNER_SESSION_LIMIT_HOURS must be a whole number from 1 to 24 "
+        "(it is 'forever'). Please ask whoever runs it to correct the setting."
+    ]
+    assert not at.text_input  # no sign-in form under a broken configuration
 
 
 def test_thirty_minutes_idle_signs_out_kindly_and_signing_in_reopens_the_page(leon):
