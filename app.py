@@ -4,9 +4,8 @@ from pathlib import Path
 
 import streamlit as st
 
-from planner.db import DatabaseUnavailable
 from planner import settings
-from planner.settings import InvalidSetting
+from planner.db import DatabaseUnavailable
 from views.organisation_sign_in import sign_out_everywhere
 from views.shared import CASE_PAGES, ROLE_LABELS, current_user, engine, md
 
@@ -25,7 +24,7 @@ try:
 except DatabaseUnavailable as error:
     st.error(f"The planner cannot open its database. {md(error)}", icon=":material/database:")
     st.stop()
-except InvalidSetting as error:
+except settings.InvalidSetting as error:
     st.error(f"The planner is set up wrongly: {md(error)} Please ask whoever runs it to correct the setting.", icon=":material/settings:")
     st.stop()
 

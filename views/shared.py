@@ -17,7 +17,6 @@ from planner.accounts import load_principal
 from planner.db import make_engine, unit_of_work
 
 
-
 @st.cache_resource(show_spinner=False)
 def _engine_for(url: str):
     # Shared by every user of the server: an engine holds no personal data, only connections.
