@@ -27,12 +27,16 @@ def empty_case_id(demo_sqlite_url):
 
 def add_driver(p, name: str, system: str, kind: str) -> None:
     p.get_by_role("radiogroup", name="Start from").get_by_text("My own wording").click()
-    settled(p)  # the choice reruns the page and redraws the form
+    # The choice reruns the page and redraws the form in a new place, which drops anything typed before the
+    # redraw: wait until the catalogue's list has gone (the rerun has arrived), then for the run to end.
+    expect(p.get_by_role("combobox", name="Catalogue driver")).to_have_count(0, timeout=30_000)
+    settled(p)
     form = p.get_by_test_id("stForm").first
-    form.get_by_label("Name").fill(name)
     pick(p, form.get_by_test_id("stSelectbox").filter(has_text="System"), p.get_by_role("option", name=system, exact=True))
     form.get_by_role("radiogroup", name="Kind").get_by_text(kind, exact=True).click()
     form.get_by_test_id("stCheckbox").filter(has_text="Prioritised").click()
+    form.get_by_label("Name").fill(name)
+    expect(form.get_by_label("Name")).to_have_value(name)
     form.get_by_role("button", name="Add to the map").click()
     expect(p.get_by_text(f"Added “{name}” to the map.")).to_be_visible(timeout=30_000)
 
