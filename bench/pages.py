@@ -95,15 +95,17 @@ def add_bench_cases(url: str, today: date) -> tuple[int, dict[int, int]]:
         engine.dispose()
 
 
-def signed_in_page(user_id: int, page: str, case_id: int):
-    """An AppTest of app.py, signed in as user_id, showing `page` for case_id."""
+def signed_in_page(user_id: int, page: str, case_id: int | None):
+    """An AppTest of app.py, signed in as user_id, showing `page` for case_id (None: no case, so a case page
+    only says "choose a case": the signed-in app shell with next to nothing below it)."""
     at = AppTest.from_file(str(APP), default_timeout=120)
     now = time.time()
     at.session_state["user_id"] = user_id
     at.session_state["signed_in_at"] = now
     at.session_state["last_seen"] = now
     at.run()
-    at.query_params["case"] = str(case_id)
+    if case_id is not None:
+        at.query_params["case"] = str(case_id)
     at.switch_page(page).run()
     problems = [str(e.value) for e in at.exception] + [str(e.value) for e in at.error]
     if problems:
@@ -146,6 +148,19 @@ def run(*, quick: bool, workdir: Path, demo_template: Path, log=print) -> list[r
     previous = os.environ.get("PLANNER_DATABASE_URL")
     os.environ["PLANNER_DATABASE_URL"] = url
     try:
+        # The floor of every signed-in page: the sign-in check, the menu and the sidebar, with a page that stops
+        # at its first line. No case page can cost less than this.
+        shell = signed_in_page(user_id, PAGES[0][1], None)
+        log("  app shell ...")
+        result = paired(shell.run, bare.run, repeats, warmup=3)
+        compile_s = compile_cost(APP, ROOT / PAGES[0][1])
+        adjusted = (result.subject.median_s - compile_s) / max(result.floor.median_s - bare_compile_s, 1e-9)
+        table.add(
+            ["app shell (no case)", "", report.seconds(result.subject.median_s), report.seconds(result.floor.median_s),
+             report.ratio(result.ratio), "", report.seconds(compile_s), report.ratio(adjusted)],
+            {"page": "app shell", "path": PAGES[0][1], "drivers": None, "floor_is": "bare page rerun",
+             **result.as_json(), "apptest_recompile_s": compile_s, "ratio_without_recompile": adjusted},
+        )
         for label, page in PAGES:
             for n in SIZES:
                 at = signed_in_page(user_id, page, cases[n])
@@ -168,6 +183,11 @@ def run(*, quick: bool, workdir: Path, demo_template: Path, log=print) -> list[r
             os.environ.pop("PLANNER_DATABASE_URL", None)
         else:
             os.environ["PLANNER_DATABASE_URL"] = previous
+    table.notes.append(
+        "App shell: signed in, on a case page opened without a case, so it draws one line and stops: what every "
+        "signed-in rerun costs before its page does anything (session check, the person re-read from the "
+        "database, the menu, the sidebar)."
+    )
     table.notes.append(
         "Recompile: AppTest re-parses and compiles app.py and the page on every run (a fresh ScriptCache per "
         "run); a server does that once. 'Ratio w/o recompile' takes it off both sides: closer to a server's rerun."
