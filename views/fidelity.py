@@ -1,6 +1,7 @@
 """Fidelity: the case's monthly MST adherence score beside its safety scale, and the MST principles
 its interventions serve. The team supervisor records the scores; the therapist reads them."""
 
+import functools
 from datetime import date
 
 import altair as alt
@@ -64,6 +65,7 @@ else:
         "triangles. Bottom: the overall 0-10 safety scale week by week, on the same months."
     )
 
+    @functools.cache  # built at most once a run, whichever of the two charts needs it first
     def charts():
         # Both charts in one builder: they share the month axis.
         first = view.months[0] if view.months else view.start_date
